@@ -1,0 +1,38 @@
+"""sklearn-ser: scikit-learn-style speech and music emotion recognition.
+
+Every feature extractor is a scikit-learn Transformer and every network a
+scikeras ``KerasClassifier``, so a whole system is one :class:`Pipeline`.
+
+Importing ``sklearn_ser`` does not import TensorFlow; ``sklearn_ser.models``
+loads it on first use.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+from ._pipeline import Pipeline, make_pipeline  # noqa: E402
+
+_SUBMODULES = [
+    "cli",
+    "datasets",
+    "features",
+    "io",
+    "metrics",
+    "model_selection",
+    "models",
+    "plotting",
+    "utils",
+]
+
+__all__ = ["Pipeline", "make_pipeline", "__version__", *_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

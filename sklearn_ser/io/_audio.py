@@ -1,0 +1,273 @@
+"""Audio loading and the toolkit's input contract.
+
+Array layout, stated once for the whole toolkit
+-----------------------------------------------
+A waveform is a 1-D ``float32`` array of samples in [-1, 1] at a known rate
+``sr``. A batch ``X`` given to any transformer or pipeline is a 1-D
+array-like whose items are either audio file paths (``str`` or
+``os.PathLike``) or 1-D waveforms already at the transformer's ``sr``.
+A 2-D numeric array ``(n_samples, n_times)`` is also accepted as a batch of
+equal-length waveforms. Paths and waveforms of the same audio give identical
+features because paths are turned into waveforms by :func:`load_audio` with
+the transformer's own ``sr`` before any numerics run.
+
+Out-of-range samples
+--------------------
+Floating-point files may hold samples beyond +-1.0 (two TESS originals do).
+:func:`load_audio` clips them to [-1, 1] (what a DAC would do) and emits an
+:class:`OutOfRangeAudioWarning` naming the file and the peak, so no feature
+can overflow and nothing wraps around. Pass ``clip=False`` to keep the raw
+values. NaN or infinite samples are an error.
+"""
+
+import os
+import warnings
+from math import gcd
+
+import numpy as np
+import soundfile as sf
+from joblib import Parallel, delayed
+from scipy.signal import resample_poly
+
+from ..utils._progress import progress
+
+__all__ = [
+    "AudioLoadError",
+    "OutOfRangeAudioWarning",
+    "as_waveforms",
+    "fix_length",
+    "load_audio",
+    "load_audio_batch",
+    "resample",
+]
+
+
+class AudioLoadError(ValueError):
+    """Raised when an audio file or waveform cannot be used.
+
+    The message always names the file (or the position of the waveform in
+    the batch) and says what is wrong. ``path`` holds the offending path or
+    ``None`` for in-memory waveforms.
+    """
+
+    def __init__(self, message, path=None):
+        super().__init__(message)
+        self.path = path
+
+
+class OutOfRangeAudioWarning(UserWarning):
+    """A file held samples beyond [-1, 1]; they were clipped."""
+
+
+def _is_path(item):
+    return isinstance(item, (str, bytes, os.PathLike))
+
+
+def resample(y, orig_sr, target_sr):
+    """Resample a 1-D signal with an exact rational polyphase filter.
+
+    Uses :func:`scipy.signal.resample_poly` with ``up/down`` reduced by
+    their greatest common divisor. Returns ``float32``.
+    """
+    orig_sr, target_sr = int(orig_sr), int(target_sr)
+    if orig_sr <= 0 or target_sr <= 0:
+        raise ValueError(
+            f"Sampling rates must be positive. Received: orig_sr={orig_sr}, "
+            f"target_sr={target_sr}"
+        )
+    if orig_sr == target_sr:
+        return np.asarray(y, dtype=np.float32)
+    g = gcd(orig_sr, target_sr)
+    out = resample_poly(np.asarray(y, dtype=np.float32), target_sr // g, orig_sr // g)
+    return out.astype(np.float32, copy=False)
+
+
+def fix_length(x, n, *, mode="constant"):
+    """Pad (with zeros, or ``np.pad`` ``mode``) or trim ``x`` to ``n`` samples.
+
+    Works on the last axis, so batches ``(n_samples, n_times)`` are fine.
+    """
+    n = int(n)
+    if n < 0:
+        raise ValueError(f"fix_length needs n >= 0. Received: n={n}")
+    x = np.asarray(x)
+    length = x.shape[-1]
+    if length >= n:
+        return x[..., :n]
+    pad = [(0, 0)] * (x.ndim - 1) + [(0, n - length)]
+    return np.pad(x, pad, mode=mode)
+
+
+def load_audio(path, sr=16000, mono=True, offset=0.0, duration=None, *, clip=True):
+    """Load an audio file as ``float32`` samples at rate ``sr``.
+
+    Any format libsndfile reads (WAV, FLAC, OGG, AIFF, ...), any integer or
+    float sample type. Multi-channel audio is mixed down by averaging the
+    channels when ``mono``; audio at another rate is resampled with
+    :func:`resample` (polyphase, exact rational ratio).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    sr : int or None, default=16000
+        Target rate; ``None`` keeps the file's own rate.
+    mono : bool, default=True
+        Average channels. When false the result is ``(n_channels, n_times)``.
+    offset : float, default=0.0
+        Start reading this many seconds into the file.
+    duration : float or None
+        Read at most this many seconds.
+    clip : bool, default=True
+        Clip samples beyond [-1, 1] (with an :class:`OutOfRangeAudioWarning`).
+
+    Returns
+    -------
+    y : ndarray of float32, shape (n_times,) or (n_channels, n_times)
+
+    Raises
+    ------
+    AudioLoadError
+        The file is missing, empty, not audio, truncated or holds NaN/inf
+        samples. The message names the file.
+    """
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = name.decode()
+    if not os.path.exists(name):
+        raise AudioLoadError(f"{name}: no such file", name)
+    if os.path.isdir(name):
+        raise AudioLoadError(f"{name}: is a directory, not an audio file", name)
+    if os.path.getsize(name) == 0:
+        raise AudioLoadError(f"{name}: file is empty (0 bytes)", name)
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0 seconds. Received: offset={offset}")
+    if duration is not None and duration <= 0:
+        raise ValueError(f"duration must be > 0 seconds. Received: duration={duration}")
+    try:
+        with sf.SoundFile(name) as f:
+            file_sr = f.samplerate
+            start = int(round(offset * file_sr))
+            if start:
+                f.seek(min(start, f.frames))
+            frames = -1 if duration is None else int(round(duration * file_sr))
+            data = f.read(frames=frames, dtype="float32", always_2d=True)
+    except sf.LibsndfileError as exc:
+        raise AudioLoadError(
+            f"{name}: not a readable audio file ({exc.error_string})", name
+        ) from exc
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise AudioLoadError(f"{name}: could not be decoded ({exc})", name) from exc
+    if data.shape[0] == 0 and start == 0:
+        raise AudioLoadError(f"{name}: contains no audio samples", name)
+    if not np.isfinite(data).all():
+        bad = int((~np.isfinite(data)).sum())
+        raise AudioLoadError(
+            f"{name}: contains {bad} NaN or infinite samples; the file is corrupt",
+            name,
+        )
+    y = data.T  # (n_channels, n_times)
+    if mono:
+        y = y.mean(axis=0) if y.shape[0] > 1 else y[0]
+    y = np.ascontiguousarray(y, dtype=np.float32)
+    if sr is not None and int(sr) != file_sr:
+        y = resample(y, file_sr, sr) if y.ndim == 1 else np.stack(
+            [resample(c, file_sr, sr) for c in y]
+        )
+    peak = float(np.abs(y).max()) if y.size else 0.0
+    if peak > 1.0:
+        if clip:
+            warnings.warn(
+                f"{name}: samples reach {peak:.3f}, beyond [-1, 1]; clipped to "
+                f"[-1, 1] (pass clip=False to keep them)",
+                OutOfRangeAudioWarning,
+                stacklevel=2,
+            )
+            np.clip(y, -1.0, 1.0, out=y)
+    return y
+
+
+def _load_one(path, sr, mono, offset, duration, clip):
+    return load_audio(path, sr=sr, mono=mono, offset=offset, duration=duration, clip=clip)
+
+
+def load_audio_batch(
+    paths, sr=16000, *, mono=True, offset=0.0, duration=None, clip=True,
+    n_jobs=None, verbose=0,
+):
+    """Load many files; returns a list of waveforms in the order of ``paths``.
+
+    ``n_jobs`` runs loads in parallel through :class:`joblib.Parallel`
+    (threads: libsndfile and resampling release the GIL), so a Dask backend
+    can take them across machines. ``verbose`` draws a progress bar.
+    The first file that fails raises :class:`AudioLoadError` naming it.
+    """
+    paths = list(paths)
+    if n_jobs in (None, 1):
+        it = progress(paths, desc="loading audio", verbose=verbose)
+        return [_load_one(p, sr, mono, offset, duration, clip) for p in it]
+    jobs = (
+        delayed(_load_one)(p, sr, mono, offset, duration, clip)
+        for p in progress(paths, desc="loading audio", verbose=verbose)
+    )
+    return list(Parallel(n_jobs=n_jobs, prefer="threads")(jobs))
+
+
+def _check_waveform(y, index):
+    y = np.asarray(y)
+    if y.dtype.kind not in "fiu":
+        raise AudioLoadError(
+            f"X[{index}]: expected an audio file path or a 1-D numeric waveform. "
+            f"Received: {type(y).__name__} of dtype {y.dtype}"
+        )
+    if y.ndim != 1:
+        raise AudioLoadError(
+            f"X[{index}]: a waveform must be 1-D (mono). Received shape {y.shape}; "
+            "mix channels down first (sklearn_ser.io.load_audio does)"
+        )
+    if y.size == 0:
+        raise AudioLoadError(f"X[{index}]: waveform is empty")
+    y = y.astype(np.float32, copy=False)
+    if not np.isfinite(y).all():
+        raise AudioLoadError(f"X[{index}]: waveform contains NaN or infinite samples")
+    return y
+
+
+def as_waveforms(X, sr=16000, *, n_jobs=None, verbose=0):
+    """Resolve a batch ``X`` (paths and/or waveforms) to a list of waveforms.
+
+    This is the single entry point every transformer uses, which is what
+    makes paths and waveforms give identical features.
+
+    Parameters
+    ----------
+    X : 1-D array-like of paths or 1-D arrays, or 2-D array (n_samples, n_times)
+    sr : int
+        Rate that paths are loaded at; waveforms are assumed to be at it.
+    n_jobs, verbose : see :func:`load_audio_batch`.
+
+    Returns
+    -------
+    list of ndarray of float32, each 1-D
+    """
+    if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiu":
+        return [_check_waveform(row, i) for i, row in enumerate(X)]
+    if _is_path(X) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "fiu"):
+        raise AudioLoadError(
+            "X must be a batch: a list of paths or waveforms. Received a single "
+            f"{'path' if _is_path(X) else 'waveform'}; wrap it in a list"
+        )
+    items = list(X)
+    if not items:
+        raise AudioLoadError("X is empty: expected at least one path or waveform")
+    path_idx = [i for i, it in enumerate(items) if _is_path(it)]
+    out = [None] * len(items)
+    if path_idx:
+        loaded = load_audio_batch(
+            [items[i] for i in path_idx], sr=sr, n_jobs=n_jobs, verbose=verbose
+        )
+        for i, y in zip(path_idx, loaded):
+            out[i] = y
+    for i, it in enumerate(items):
+        if out[i] is None:
+            out[i] = _check_waveform(it, i)
+    return out

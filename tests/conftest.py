@@ -1,0 +1,80 @@
+"""Shared fixtures: where the real corpora are, and how their absence is handled.
+
+Corpora are found under ``$SER_DATA`` (``ravdess_speech/``, ``tess/``,
+``bad_inputs/``); when it is unset, the developer checkout's
+``../shared/data`` is used if present. A missing corpus skips the test with a
+reason, except when ``SER_REQUIRE_DATA=1`` (CI), where it fails instead.
+"""
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def _data_root():
+    env = os.environ.get("SER_DATA")
+    if env:
+        return Path(env).expanduser()
+    return REPO.parent / "shared" / "data"
+
+
+def _require(name):
+    path = _data_root() / name
+    if not path.is_dir():
+        msg = (
+            f"corpus {name!r} not found at {path}; set SER_DATA to the folder that "
+            f"holds {name}/"
+        )
+        if os.environ.get("SER_REQUIRE_DATA") == "1":
+            pytest.fail(msg + " (SER_REQUIRE_DATA=1 makes this a failure)")
+        pytest.skip(msg)
+    return path
+
+
+@pytest.fixture(scope="session")
+def data_root():
+    """The folder holding all corpora (may be incomplete)."""
+    return _data_root()
+
+
+@pytest.fixture(scope="session")
+def ravdess_root():
+    return _require("ravdess_speech")
+
+
+@pytest.fixture(scope="session")
+def tess_root():
+    return _require("tess")
+
+
+@pytest.fixture(scope="session")
+def bad_inputs_dir():
+    return _require("bad_inputs")
+
+
+@pytest.fixture(scope="session")
+def ravdess_files(ravdess_root):
+    """All 1440 RAVDESS speech files, sorted."""
+    return sorted(str(p) for p in ravdess_root.rglob("*.flac"))
+
+
+@pytest.fixture(scope="session")
+def tess_files(tess_root):
+    return sorted(str(p) for p in tess_root.rglob("*.flac"))
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+def pytest_configure(config):
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="tensorflow")
