@@ -21,6 +21,8 @@ def _name_steps(steps):
     them (lower-case class name, ``-1``, ``-2`` suffixes on clashes); explicit
     names are kept and taken into account when numbering clashes.
     """
+    if isinstance(steps, list) and all(_is_named_step(s) for s in steps):
+        return steps  # stored as given, which clone() requires
     steps = list(steps)
     if all(_is_named_step(s) for s in steps):
         return steps
