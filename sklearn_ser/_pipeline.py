@@ -7,11 +7,7 @@ __all__ = ["Pipeline", "make_pipeline"]
 
 
 def _is_named_step(step):
-    return (
-        isinstance(step, tuple)
-        and len(step) == 2
-        and isinstance(step[0], str)
-    )
+    return isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], str)
 
 
 def _name_steps(steps):

@@ -55,7 +55,9 @@ def main(argv=None):
         "speech, with the paper's random split and speaker-independently.",
     )
     parser.add_argument(
-        "--corpus", choices=("sample", "ravdess", "tess"), default="sample",
+        "--corpus",
+        choices=("sample", "ravdess", "tess"),
+        default="sample",
         help="sample (shipped, default), or a corpus under --data-home/$SER_DATA",
     )
     parser.add_argument("--data-home", default=None, help="folder holding corpora")

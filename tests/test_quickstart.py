@@ -18,7 +18,9 @@ def test_quickstart_trains_and_reports_on_the_sample(capsys):
     assert accs["speaker-kfold"] > 0.2
     # The per-class table lists every emotion with its support.
     for emotion in ("angry", "calm", "neutral", "surprised"):
-        assert re.search(rf"^\s*{emotion}\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+\d+$", out, re.M)
+        assert re.search(
+            rf"^\s*{emotion}\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+\d+$", out, re.M
+        )
 
 
 def test_quickstart_missing_corpus_is_a_clean_error(tmp_path, capsys):

@@ -170,8 +170,10 @@ def load_audio(path, sr=16000, mono=True, offset=0.0, duration=None, *, clip=Tru
         y = y.mean(axis=0) if y.shape[0] > 1 else y[0]
     y = np.ascontiguousarray(y, dtype=np.float32)
     if sr is not None and int(sr) != file_sr:
-        y = resample(y, file_sr, sr) if y.ndim == 1 else np.stack(
-            [resample(c, file_sr, sr) for c in y]
+        y = (
+            resample(y, file_sr, sr)
+            if y.ndim == 1
+            else np.stack([resample(c, file_sr, sr) for c in y])
         )
     peak = float(np.abs(y).max()) if y.size else 0.0
     if peak > 1.0:
@@ -187,12 +189,21 @@ def load_audio(path, sr=16000, mono=True, offset=0.0, duration=None, *, clip=Tru
 
 
 def _load_one(path, sr, mono, offset, duration, clip):
-    return load_audio(path, sr=sr, mono=mono, offset=offset, duration=duration, clip=clip)
+    return load_audio(
+        path, sr=sr, mono=mono, offset=offset, duration=duration, clip=clip
+    )
 
 
 def load_audio_batch(
-    paths, sr=16000, *, mono=True, offset=0.0, duration=None, clip=True,
-    n_jobs=None, verbose=0,
+    paths,
+    sr=16000,
+    *,
+    mono=True,
+    offset=0.0,
+    duration=None,
+    clip=True,
+    n_jobs=None,
+    verbose=0,
 ):
     """Load many files; returns a list of waveforms in the order of ``paths``.
 
@@ -251,7 +262,9 @@ def as_waveforms(X, sr=16000, *, n_jobs=None, verbose=0):
     """
     if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiu":
         return [_check_waveform(row, i) for i, row in enumerate(X)]
-    if _is_path(X) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "fiu"):
+    if _is_path(X) or (
+        isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "fiu"
+    ):
         raise AudioLoadError(
             "X must be a batch: a list of paths or waveforms. Received a single "
             f"{'path' if _is_path(X) else 'waveform'}; wrap it in a list"

@@ -122,7 +122,9 @@ def test_offset_and_duration(ravdess_files):
 
 def test_sr_none_keeps_file_rate(bad_inputs_dir):
     y = load_audio(bad_inputs_dir / "pcm_u8_24k_03-01-01-01-01-01-01.wav", sr=None)
-    assert len(y) == sf.info(bad_inputs_dir / "pcm_u8_24k_03-01-01-01-01-01-01.wav").frames
+    assert (
+        len(y) == sf.info(bad_inputs_dir / "pcm_u8_24k_03-01-01-01-01-01-01.wav").frames
+    )
 
 
 def test_batch_loading_parallel_equals_serial(ravdess_files):

@@ -1,0 +1,566 @@
+"""Command line: ``sklearn-ser`` / ``python -m sklearn_ser``.
+
+Commands
+--------
+``list``
+    Pipelines, protocols and corpora.
+``train``
+    Fit a named pipeline on a corpus and save it. With a protocol other than
+    ``all`` the model is fitted on the training (and validation) part of the
+    protocol's first split and its test part is reported; ``--protocol all``
+    fits on every file.
+``evaluate``
+    Run a protocol, print the summary and per-class table, write
+    ``scores.json``, ``report.md`` and PNG figures into ``--out``.
+``predict``
+    Label and class probabilities per audio file from a saved model.
+
+Exit codes: 0 success; 1 a user error (missing corpus, unknown pipeline,
+bad model file...) reported as one line on stderr, or for ``predict`` at
+least one file that could not be predicted (each gets an error line on
+stderr; the others are still predicted); 2 bad command-line arguments (one
+line). Set ``SER_DEBUG=1`` to see tracebacks.
+"""
+
+import argparse
+import ast
+import json
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+__all__ = ["main"]
+
+PROG = "sklearn-ser"
+CORPORA = {
+    "ravdess": "RAVDESS audio-only speech (24 actors, 8 emotions); --data-home",
+    "tess": "TESS (2 speakers, 7 emotions); --data-home",
+    "ravdess_tess": "RAVDESS + TESS merged as in S0 (26 speakers); --data-home",
+    "sample": "120 RAVDESS clips shipped with the package (8 actors)",
+    "folder": "one sub-folder per class under --data-home (--speaker-regex for groups)",
+}
+
+
+class UserError(Exception):
+    """An error caused by the user's input: reported as one line, exit 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad arguments as one line (exit 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _add_data_options(p):
+    g = p.add_argument_group("data")
+    g.add_argument(
+        "--corpus", required=True, choices=sorted(CORPORA), help="which corpus to load"
+    )
+    g.add_argument(
+        "--data-home",
+        metavar="DIR",
+        help="corpus folder or the folder holding it (default: $SER_DATA)",
+    )
+    g.add_argument(
+        "--speaker-regex",
+        metavar="RE",
+        help="--corpus folder: regular expression giving the speaker "
+        "from each file name",
+    )
+    g.add_argument(
+        "--speakers",
+        metavar="LIST",
+        help="keep only these speakers, comma separated (e.g. "
+        "Actor_01,Actor_02 or 1,2 for RAVDESS actors)",
+    )
+    g.add_argument(
+        "--limit",
+        type=_positive_int,
+        metavar="N",
+        help="keep N files, balanced over classes (quick runs)",
+    )
+    m = p.add_argument_group("model")
+    m.add_argument(
+        "--pipeline",
+        default="mfcc-svm",
+        metavar="NAME",
+        help="named pipeline (see `list`; default: mfcc-svm)",
+    )
+    m.add_argument(
+        "--protocol",
+        default="speaker",
+        metavar="NAME",
+        help="'speaker' (the pipeline's speaker-independent protocol), "
+        "'paper' (its paper's protocol), a protocol name from "
+        "`list`, or for train 'all' (default: speaker)",
+    )
+    m.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="overrides",
+        help="pipeline parameter, e.g. --set svc__estimator__C=10 "
+        "(repeatable; values are Python literals or strings)",
+    )
+    m.add_argument(
+        "--epochs",
+        type=_positive_int,
+        metavar="N",
+        help="set every *epochs parameter of the pipeline",
+    )
+    m.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    m.add_argument(
+        "--n-jobs", type=int, default=None, metavar="N", help="parallel jobs for folds"
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress output on stderr"
+    )
+
+
+def _positive_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return v
+
+
+def build_parser():
+    parser = _Parser(
+        prog=PROG,
+        description="Speech and music emotion recognition: "
+        "train, evaluate and use the paper systems.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    p = sub.add_parser(
+        "list",
+        help="list pipelines, protocols and corpora",
+        description="List named pipelines, protocols and corpora.",
+    )
+    p.set_defaults(func=_cmd_list)
+    p = sub.add_parser(
+        "train",
+        help="fit a pipeline and save it",
+        description="Fit a named pipeline on a corpus and save it "
+        "(joblib, with a version header). Unless --protocol all, "
+        "the fit uses the training part of the protocol's first "
+        "split and the held-out part is reported.",
+    )
+    _add_data_options(p)
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="MODEL",
+        help="where to save the model (e.g. model.joblib)",
+    )
+    p.set_defaults(func=_cmd_train)
+    p = sub.add_parser(
+        "evaluate",
+        help="evaluate a pipeline under a protocol",
+        description="Evaluate a named pipeline on a corpus under a "
+        "protocol; print the per-class table; write scores.json, "
+        "report.md and PNG figures into --out.",
+    )
+    _add_data_options(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.set_defaults(func=_cmd_evaluate)
+    p = sub.add_parser(
+        "predict",
+        help="predict emotions of audio files",
+        description="Print label and class probabilities per file. "
+        "Files that fail get an error line on stderr; the rest are "
+        "still predicted; the exit code is 1 if any failed.",
+    )
+    p.add_argument("model", help="a model saved by `train` or save_model")
+    p.add_argument("files", nargs="+", metavar="FILE", help="audio files")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=_cmd_predict)
+    return parser
+
+
+def _version():
+    from . import __version__
+
+    return __version__
+
+
+def _log(args, msg):
+    if not getattr(args, "quiet", False):
+        print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- #
+# data and pipeline
+# --------------------------------------------------------------------------- #
+
+
+def _load_corpus(args):
+    from . import datasets
+
+    if args.corpus == "sample":
+        if args.data_home:
+            raise UserError("--data-home is not used with --corpus sample")
+        bunch = datasets.load_sample()
+    elif args.corpus == "folder":
+        if not args.data_home:
+            raise UserError(
+                "--corpus folder needs --data-home DIR (the folder "
+                "holding one sub-folder per class)"
+            )
+        bunch = datasets.load_folder(args.data_home, speaker=args.speaker_regex)
+    else:
+        loader = getattr(datasets, f"load_{args.corpus}")
+        bunch = loader(args.data_home)
+    X = np.asarray(
+        bunch.filenames if "filenames" in bunch else bunch.data, dtype=object
+    )
+    y = np.asarray(bunch.target)
+    groups = None if bunch.get("groups") is None else np.asarray(bunch.groups)
+    if args.speakers:
+        if groups is None:
+            raise UserError("--speakers needs a corpus with speakers")
+        wanted = {s.strip() for s in args.speakers.split(",") if s.strip()}
+        keys = np.array([_speaker_keys(g) for g in groups], dtype=object)
+        keep = np.array([bool(k & wanted) for k in keys])
+        if not keep.any():
+            raise UserError(
+                f"--speakers {args.speakers}: no such speaker (known: "
+                f"{', '.join(map(str, np.unique(groups)[:30]))})"
+            )
+        X, y, groups = X[keep], y[keep], groups[keep]
+    if args.limit and args.limit < len(y):
+        idx = _balanced_subset(y, args.limit, args.seed)
+        X, y = X[idx], y[idx]
+        groups = None if groups is None else groups[idx]
+    n_spk = "no" if groups is None else len(np.unique(groups))
+    _log(
+        args,
+        f"corpus {args.corpus}: {len(y)} files, {len(np.unique(y))} classes, "
+        f"{n_spk} speakers",
+    )
+    return X, y, groups
+
+
+def _speaker_keys(g):
+    """Ways a user may name speaker ``g``: 'Actor_01', '01', '1'."""
+    s = str(g)
+    keys = {s}
+    digits = "".join(ch for ch in s if ch.isdigit())
+    if digits:
+        keys |= {digits, str(int(digits))}
+    return keys
+
+
+def _balanced_subset(y, n, seed):
+    """``n`` indices, round-robin over classes, random within each class."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(y))
+    rank = np.empty(len(y), dtype=int)
+    for label in np.unique(y):
+        members = order[y[order] == label]
+        rank[members] = np.arange(len(members))
+    chosen = sorted(order, key=lambda i: rank[i])[:n]
+    return np.sort(np.asarray(chosen))
+
+
+def _parse_value(text):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _build_pipeline(args):
+    from .pipelines import get_pipeline, get_pipeline_spec
+
+    spec = get_pipeline_spec(args.pipeline)
+    overrides = {}
+    for item in args.overrides:
+        if "=" not in item:
+            raise UserError(f"--set expects KEY=VALUE. Received: {item!r}")
+        key, value = item.split("=", 1)
+        overrides[key.strip()] = _parse_value(value.strip())
+    if spec.uses_keras:
+        _log(args, f"building {spec.name} (loading TensorFlow)...")
+    pipe = get_pipeline(args.pipeline, random_state=args.seed, **overrides)
+    if args.epochs:
+        keys = [
+            k
+            for k in pipe.get_params(deep=True)
+            if k.endswith("epochs") and not k.endswith("n_epochs")
+        ]
+        if not keys:
+            raise UserError(
+                f"--epochs: pipeline {args.pipeline!r} has no epochs parameter"
+            )
+        pipe.set_params(**{k: args.epochs for k in keys})
+    if not args.quiet:
+        params = pipe.get_params(deep=True)
+        verbose = {}
+        for k in params:
+            if not k.endswith("__verbose"):
+                continue
+            owner = params[k.rsplit("__", 1)[0]]
+            is_net = type(owner).__module__.startswith("sklearn_ser.models")
+            if type(owner).__module__.startswith("sklearn_ser.features") or is_net:
+                verbose[k] = 2 if is_net else 1
+        pipe.set_params(**verbose)
+    return spec, pipe
+
+
+def _quiet(pipe):
+    """Set every ``*verbose`` parameter to 0 (so a saved model predicts quietly)."""
+    keys = [k for k in pipe.get_params(deep=True) if k.endswith("__verbose")]
+    pipe.set_params(**{k: 0 for k in keys})
+
+
+def _protocol_name(args, spec, allow_all=False):
+    name = args.protocol
+    if name == "speaker":
+        return spec.speaker_protocol
+    if name == "paper":
+        return spec.protocol
+    if name == "all":
+        if allow_all:
+            return "all"
+        raise UserError("--protocol all is only for train")
+    return name
+
+
+# --------------------------------------------------------------------------- #
+# commands
+# --------------------------------------------------------------------------- #
+
+
+def _cmd_list(args):
+    from .model_selection import PROTOCOL_ALIASES, list_protocols
+    from .pipelines import list_pipelines
+
+    print("pipelines:")
+    for name, spec in list_pipelines().items():
+        print(f"  {name:<24} {spec.paper}  {spec.description}")
+        print(
+            f"  {'':<24}     protocols: paper={spec.protocol}, "
+            f"speaker={spec.speaker_protocol}"
+        )
+    print("protocols:")
+    for name, desc in list_protocols().items():
+        print(f"  {name:<26} {desc}")
+    for alias, target in PROTOCOL_ALIASES.items():
+        if alias == "speaker":  # on the command line it means the pipeline's own
+            continue
+        print(f"  {alias:<26} alias of {target}")
+    print(
+        "  paper / speaker            the pipeline's paper protocol / its "
+        "speaker-independent counterpart"
+    )
+    print("corpora:")
+    for name, desc in CORPORA.items():
+        print(f"  {name:<26} {desc}")
+    return 0
+
+
+def _cmd_train(args):
+    from ._persistence import save_model
+    from .metrics import classification_table, score_all
+    from .model_selection import fit_with_validation, get_protocol, predict_with_proba
+
+    X, y, groups = _load_corpus(args)
+    spec, pipe = _build_pipeline(args)
+    proto = _protocol_name(args, spec, allow_all=True)
+    meta = {
+        "corpus": args.corpus,
+        "pipeline": args.pipeline,
+        "protocol": proto,
+        "overrides": args.overrides,
+        "n_files": int(len(y)),
+    }
+    t0 = time.perf_counter()
+    if proto == "all":
+        _log(args, f"training {args.pipeline} on all {len(y)} files")
+        pipe.fit(X, y)
+        table = None
+    else:
+        protocol = get_protocol(proto, random_state=args.seed)
+        notes = protocol.explain(groups)
+        for n in notes:
+            _log(args, f"note: {n}")
+        train, val, test = next(iter(protocol.split_with_validation(X, y, groups)))
+        _log(
+            args,
+            f"training {args.pipeline} on {len(train)} files"
+            + (f" ({len(val)} validation)" if len(val) else "")
+            + f", {len(test)} held out ({proto})",
+        )
+        fit_with_validation(
+            pipe, X[train], y[train], X[val] if len(val) else None, y[val]
+        )
+        y_pred, proba = predict_with_proba(pipe, X[test])
+        scores = score_all(
+            y[test], y_pred, proba, labels=pipe.classes_ if proba is not None else None
+        )
+        table = classification_table(
+            y[test], y_pred, labels=np.unique(y), title=f"held-out test part of {proto}"
+        )
+        meta.update({"test_scores": scores, "protocol_notes": notes})
+    meta["fit_seconds"] = round(time.perf_counter() - t0, 2)
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(out_dir, exist_ok=True)
+    _quiet(pipe)
+    save_model(pipe, args.out, metadata=meta)
+    if table is not None:
+        print(table.to_text())
+        s = meta["test_scores"]
+        print(
+            f"\naccuracy {s['accuracy']:.4f}  UAR {s['uar']:.4f}  "
+            f"macro F1 {s['f1_macro']:.4f}"
+        )
+    print(f"saved {args.out}")
+    return 0
+
+
+def _cmd_evaluate(args):
+    from .model_selection import evaluate
+
+    X, y, groups = _load_corpus(args)
+    spec, pipe = _build_pipeline(args)
+    proto = _protocol_name(args, spec)
+    os.makedirs(args.out, exist_ok=True)
+    result = evaluate(
+        pipe,
+        X,
+        y,
+        groups,
+        protocol=proto,
+        n_jobs=args.n_jobs,
+        verbose=0 if args.quiet else 1,
+        random_state=args.seed,
+    )
+    print(result.summary())
+    print()
+    print(result.table().to_text())
+    data = result.to_dict()
+    data.update(
+        {"corpus": args.corpus, "pipeline": args.pipeline, "overrides": args.overrides}
+    )
+    with open(os.path.join(args.out, "scores.json"), "w") as f:
+        json.dump(data, f, indent=2)
+    with open(os.path.join(args.out, "report.md"), "w") as f:
+        f.write(
+            f"# {args.pipeline} on {args.corpus}\n\n```\n{result.summary()}\n```\n\n"
+        )
+        f.write(result.table().to_markdown() + "\n")
+    try:
+        from .plotting import save_all_figures
+
+        written = save_all_figures(result, args.out)
+    except ImportError as exc:
+        _log(args, f"warning: no figures written ({exc})")
+        written = {}
+    files = ["scores.json", "report.md"] + [
+        os.path.basename(p) for p in written.values()
+    ]
+    print(f"\nwrote {', '.join(files)} into {args.out}")
+    return 0
+
+
+def _cmd_predict(args):
+    from ._persistence import load_model
+    from .model_selection import predict_with_proba
+
+    model = _load_model(args.model, load_model)
+    classes = list(getattr(model, "classes_", []))
+    failed = 0
+
+    def emit(path, label, proba):
+        if args.json:
+            rec = {"file": path, "label": _plain(label)}
+            if proba is not None:
+                rec["probabilities"] = {
+                    str(c): round(float(p), 6) for c, p in zip(classes, proba)
+                }
+            print(json.dumps(rec), flush=True)
+        else:
+            probs = (
+                ""
+                if proba is None
+                else "  " + " ".join(f"{c}={p:.3f}" for c, p in zip(classes, proba))
+            )
+            print(f"{path}\t{label}{probs}", flush=True)
+
+    def run(paths):
+        X = np.asarray(paths, dtype=object)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            labels, proba = predict_with_proba(model, X)
+        return labels, ([None] * len(paths) if proba is None else proba)
+
+    try:
+        labels, probas = run(args.files)
+        for path, lab, p in zip(args.files, labels, probas):
+            emit(path, lab, p)
+    except Exception:  # noqa: BLE001 - find which files fail, one by one
+        for path in args.files:
+            try:
+                labels, probas = run([path])
+            except Exception as exc:  # noqa: BLE001
+                failed += 1
+                msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                if path not in msg:
+                    msg = f"{path}: {msg}"
+                print(f"{PROG} predict: error: {msg}", file=sys.stderr, flush=True)
+                continue
+            emit(path, labels[0], probas[0])
+    if failed:
+        print(
+            f"{PROG} predict: {failed} of {len(args.files)} file(s) failed",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+def _load_model(path, load_model):
+    if not os.path.exists(path):
+        raise UserError(f"{path}: no such model file")
+    return load_model(path)
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def main(argv=None):
+    """Run the command line; returns the exit code (``sys.exit(main())``)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = os.environ.get("SER_DEBUG") == "1"
+    try:
+        with warnings.catch_warnings():
+            # printed as "note:" lines / in the result instead of as warnings
+            from .model_selection import SpeakerIndependenceWarning
+
+            warnings.simplefilter("ignore", SpeakerIndependenceWarning)
+            return args.func(args)
+    except (UserError, ValueError, OSError, ImportError, KeyError) as exc:
+        if debug:
+            raise
+        msg = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
+        if isinstance(exc, KeyError):
+            msg = f"missing key {msg}"
+        print(f"{PROG} {args.command}: error: {msg}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130

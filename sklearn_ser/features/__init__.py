@@ -1,0 +1,95 @@
+"""Feature extraction: audio batches -> frame-level or pooled features.
+
+Every extractor is a scikit-learn transformer taking ``X`` = paths and/or
+waveforms; the array layout is stated once in
+:mod:`sklearn_ser.features._base` (time-major ``(n_samples, n_frames,
+n_bins)`` for frame-level features). The numerics are also available as pure
+keyword-only functions (:func:`stft`, :func:`mfcc`, :func:`mel_filterbank`, ...).
+"""
+
+# core
+from ._base import BaseAudioTransformer, FrameFeatureTransformer, fix_frames
+from ._mfcc import LMFB, MFCC, STFT, MelSpectrogram, log_mel, melspectrogram, mfcc
+from ._pooling import FrameStats
+from ._spectral import (
+    dct_matrix,
+    delta,
+    frame_signal,
+    frame_signals,
+    get_window,
+    lifter_weights,
+    mel_filterbank,
+    power_to_db,
+    preemphasis,
+    stft,
+)
+from ._windows import SlidingWindows
+
+__all__ = [
+    "BaseAudioTransformer",
+    "FrameFeatureTransformer",
+    "FrameStats",
+    "LMFB",
+    "MFCC",
+    "MelSpectrogram",
+    "STFT",
+    "SlidingWindows",
+    "dct_matrix",
+    "delta",
+    "fix_frames",
+    "frame_signal",
+    "frame_signals",
+    "get_window",
+    "lifter_weights",
+    "log_mel",
+    "mel_filterbank",
+    "melspectrogram",
+    "mfcc",
+    "power_to_db",
+    "preemphasis",
+    "stft",
+]
+
+# image and music (B2)
+from ._image import SpectrogramImage, write_png  # noqa: E402
+from ._music import (  # noqa: E402
+    chroma_filterbank,
+    chroma_stft,
+    onset_strength,
+    rms,
+    spectral_bandwidth,
+    spectral_centroid,
+    spectral_flatness,
+    spectral_flux,
+    spectral_rolloff,
+    tempo,
+    tempogram,
+    zero_crossing_rate,
+)
+from ._music_estimators import (  # noqa: E402
+    Chroma,
+    MusicFeatures,
+    SpectralDescriptors,
+    Tempo,
+)
+
+__all__ += [
+    "Chroma",
+    "MusicFeatures",
+    "SpectralDescriptors",
+    "SpectrogramImage",
+    "Tempo",
+    "chroma_filterbank",
+    "chroma_stft",
+    "onset_strength",
+    "rms",
+    "spectral_bandwidth",
+    "spectral_centroid",
+    "spectral_flatness",
+    "spectral_flux",
+    "spectral_rolloff",
+    "tempo",
+    "tempogram",
+    "write_png",
+    "zero_crossing_rate",
+]

@@ -1,0 +1,297 @@
+"""Base classes shared by every audio feature transformer.
+
+Array layout, stated once for the transformers of :mod:`sklearn_ser.features`
+-----------------------------------------------------------------------------
+*Input* ``X`` is a batch: a 1-D array-like of audio file paths and/or 1-D
+``float32`` waveforms at the transformer's ``sr`` (or a 2-D array
+``(n_samples, n_times)`` of equal-length waveforms), resolved by
+:func:`sklearn_ser.io.as_waveforms`, so a path and its waveform give
+identical features.
+
+*Output* of a frame-level transformer is time-major and ``float32``::
+
+    (n_samples, n_frames, n_bins)
+
+with every sample padded (with zeros, at the end) or trimmed to the same
+``n_frames`` (see :class:`FrameFeatureTransformer`). Pooled or descriptor
+outputs are 2-D ``(n_samples, n_features)`` with
+``get_feature_names_out``. Within a sample, frame ``t`` covers the samples
+around ``t * hop_length`` (see :mod:`sklearn_ser.features._spectral`).
+
+Batching
+--------
+All signals of a batch are framed together: they are laid out one after the
+other in one buffer (each with its own padding) and the frames of the whole
+batch go through the window, FFT, filter bank and DCT in chunks of a few
+thousand frames. No signal is padded to the batch's longest one, so nothing
+is computed twice and features never depend on the other signals of the batch.
+"""
+
+import numbers
+import os
+
+import numpy as np
+from joblib import Memory
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..io import as_waveforms
+
+__all__ = ["BaseAudioTransformer", "FrameFeatureTransformer", "fix_frames"]
+
+_RUNTIME_PARAMS = ("memory", "n_jobs", "verbose")
+
+
+def _check_memory(memory):
+    """None, a joblib.Memory (anything with ``cache``) or a cache folder path."""
+    if memory is None or hasattr(memory, "cache"):
+        return memory
+    if isinstance(memory, (str, os.PathLike)):
+        return Memory(location=os.fspath(memory), verbose=0)
+    raise ValueError(
+        f"memory must be None, a path or a joblib.Memory. Received: memory={memory!r}"
+    )
+
+
+def _compute_raw(cls, params, state, X, n_jobs, verbose):
+    """Module-level (so joblib.Memory can cache it): paths/waves -> raw features."""
+    est = cls(**params)
+    for k, v in state.items():
+        setattr(est, k, v)
+    waves = as_waveforms(X, est.sr, n_jobs=n_jobs, verbose=verbose)
+    return est._transform_waveforms(waves)
+
+
+def fix_frames(*, features, n_frames, dtype=np.float32):
+    """Pad (zeros at the end) or trim each sample's frames to ``n_frames``.
+
+    Parameters
+    ----------
+    features : list of ndarray, each (n_frames_i, ...) , or ndarray (n, n_frames_i, ...)
+    n_frames : int
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_frames, ...)
+    """
+    n_frames = int(n_frames)
+    if n_frames < 1:
+        raise ValueError(f"n_frames must be >= 1. Received: n_frames={n_frames}")
+    if isinstance(features, np.ndarray):
+        if features.shape[1] >= n_frames:
+            return np.ascontiguousarray(features[:, :n_frames], dtype=dtype)
+        features = list(features)
+    tail = features[0].shape[1:]
+    out = np.zeros((len(features), n_frames, *tail), dtype=dtype)
+    for i, f in enumerate(features):
+        m = min(n_frames, f.shape[0])
+        out[i, :m] = f[:m]
+    return out
+
+
+class BaseAudioTransformer(TransformerMixin, BaseEstimator):
+    """Base of the transformers that turn audio into features.
+
+    Subclasses declare every parameter explicitly in ``__init__(self, *, ...)``
+    (including ``sr``, ``n_jobs``, ``memory`` and ``verbose``), implement
+    ``_validate_params()`` (raise ``ValueError`` ending in "Received: ...")
+    and ``_transform_waveforms(waves)``, which maps a list of 1-D
+    ``float32`` waveforms to the raw features; ``_finalize(raw)`` (identity
+    by default) turns them into the output array. See the module docstring
+    for the array layout.
+
+    Common parameters
+    -----------------
+    sr : int
+        Rate that paths are loaded (and resampled) at; waveforms in ``X``
+        must already be at this rate.
+    n_jobs : int or None
+        Threads used to decode files and to process chunks of frames
+        (through :mod:`joblib`).
+    memory : None, str, path or joblib.Memory
+        Cache of the per-batch raw feature computation, like
+        :class:`sklearn.pipeline.Pipeline`'s ``memory``. The key is the
+        class, its feature parameters and ``X`` *as given*: for paths that is
+        the file names, so clear the cache if files change on disk.
+    verbose : int
+        ``> 0`` draws a progress bar while files are decoded.
+
+    ``fit`` only validates the parameters and sets ``n_features_in_ = 1``
+    (``X`` is one column of audio); subclasses that learn something from
+    the training data (a frame count) say so.
+    """
+
+    def _validate_params(self):  # pragma: no cover - overridden
+        pass
+
+    def _validate_common(self):
+        sr = self.sr
+        if isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0:
+            raise ValueError(f"sr must be a positive integer. Received: sr={sr!r}")
+        if self.n_jobs is not None and (
+            isinstance(self.n_jobs, bool)
+            or not isinstance(self.n_jobs, numbers.Integral)
+            or self.n_jobs == 0
+        ):
+            raise ValueError(
+                "n_jobs must be None or a non-zero integer. "
+                f"Received: n_jobs={self.n_jobs!r}"
+            )
+        _check_memory(self.memory)
+
+    def _feature_params(self):
+        return {
+            k: v
+            for k, v in self.get_params(deep=False).items()
+            if k not in _RUNTIME_PARAMS
+        }
+
+    def _fitted_state(self):
+        """Fitted attributes that ``_transform_waveforms`` reads (none here)."""
+        return {}
+
+    def _compute(self, X):
+        memory = _check_memory(self.memory)
+        fn = (
+            _compute_raw
+            if memory is None
+            else memory.cache(_compute_raw, ignore=["n_jobs", "verbose"])
+        )
+        return fn(
+            type(self),
+            self._feature_params(),
+            self._fitted_state(),
+            X,
+            self.n_jobs,
+            self.verbose,
+        )
+
+    def _finalize(self, raw):
+        return raw
+
+    def fit(self, X, y=None):
+        """Validate the parameters; set ``n_features_in_``. Returns ``self``."""
+        self._validate_common()
+        self._validate_params()
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X):
+        """Compute the features of every item of ``X`` (paths or waveforms)."""
+        self._check_transform_ready()
+        return self._finalize(self._compute(X))
+
+    def _check_transform_ready(self):
+        if self.__sklearn_tags__().requires_fit:
+            check_is_fitted(self)
+        else:
+            self._validate_common()
+            self._validate_params()
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "n_features_in_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.target_tags.required = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = True
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+
+class FrameFeatureTransformer(BaseAudioTransformer):
+    """A :class:`BaseAudioTransformer` whose output is ``(n, n_frames, n_bins)``.
+
+    The frame count is fixed so that training and test batches agree:
+
+    - ``duration`` (seconds): every waveform is zero-padded or trimmed to
+      ``round(duration * sr)`` samples *before* framing (what S1 does with
+      its 5 s clips), so ``n_frames`` follows from the framing;
+    - ``max_frames``: frames are zero-padded or trimmed after framing;
+    - neither: ``fit`` sets ``n_frames_`` to the frame count of the longest
+      training signal and ``transform`` pads/trims to it (the transformer
+      then needs fitting, like a scaler).
+
+    Padded frames are all-zero rows; :class:`FrameStats` skips them.
+    Subclasses implement ``_frames(waves) -> list of (n_frames_i, n_bins)``
+    and ``_frame_params() -> (frame_length, hop_length, center, convention)``.
+    """
+
+    def _validate_length_params(self):
+        if self.max_frames is not None and self.duration is not None:
+            raise ValueError(
+                "Give at most one of max_frames and duration. Received: "
+                f"max_frames={self.max_frames}, duration={self.duration}"
+            )
+        if self.max_frames is not None and (
+            isinstance(self.max_frames, bool)
+            or not isinstance(self.max_frames, numbers.Integral)
+            or self.max_frames < 1
+        ):
+            raise ValueError(
+                f"max_frames must be a positive integer or None. Received: "
+                f"max_frames={self.max_frames!r}"
+            )
+        if self.duration is not None and (
+            not isinstance(self.duration, numbers.Real) or not self.duration > 0
+        ):
+            raise ValueError(
+                f"duration must be a positive number of seconds or None. Received: "
+                f"duration={self.duration!r}"
+            )
+
+    def _fitted_state(self):
+        return {}
+
+    def _transform_waveforms(self, waves):
+        if self.duration is not None:
+            n = int(round(self.duration * self.sr))
+            waves = [
+                w[:n] if w.shape[0] >= n else np.pad(w, (0, n - w.shape[0]))
+                for w in waves
+            ]
+        return self._frames(waves)
+
+    def _target_frames(self):
+        if self.max_frames is not None:
+            return int(self.max_frames)
+        if self.duration is not None:
+            from ._spectral import n_frames_for_length
+
+            frame_length, hop, center, convention = self._frame_params()
+            return int(
+                n_frames_for_length(
+                    n_samples=int(round(self.duration * self.sr)),
+                    frame_length=frame_length,
+                    hop_length=hop,
+                    center=center,
+                    convention=convention,
+                )
+            )
+        return int(self.n_frames_)
+
+    def _finalize(self, raw):
+        return fix_frames(features=raw, n_frames=self._target_frames())
+
+    def fit(self, X, y=None):
+        """Validate parameters; without max_frames/duration learn ``n_frames_``."""
+        super().fit(X, y)
+        if self.max_frames is None and self.duration is None:
+            self.n_frames_ = max(int(f.shape[0]) for f in self._compute(X))
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Like ``fit(X).transform(X)`` but computes the features once."""
+        super().fit(X, y)
+        raw = self._compute(X)
+        if self.max_frames is None and self.duration is None:
+            self.n_frames_ = max(int(f.shape[0]) for f in raw)
+        return self._finalize(raw)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = self.max_frames is None and self.duration is None
+        return tags

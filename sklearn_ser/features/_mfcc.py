@@ -1,0 +1,990 @@
+"""Frame-level spectral features: STFT, Mel spectrogram, log Mel filter bank, MFCC.
+
+Two layers: pure keyword-only functions (:func:`mfcc`, :func:`log_mel`,
+:func:`melspectrogram`) that return time-major ``(n_frames, n_bins)``
+arrays for one waveform, and the transformers :class:`MFCC`, :class:`LMFB`,
+:class:`STFT`, :class:`MelSpectrogram` around one batched core
+(:func:`_spectral_frames`). The array layout is stated in
+:mod:`sklearn_ser.features._base`.
+"""
+
+import numbers
+
+import numpy as np
+
+from ._base import FrameFeatureTransformer
+from ._spectral import (
+    CONVENTIONS,
+    dct_matrix,
+    delta,
+    lifter_weights,
+    mel_filterbank,
+    power_spectrum_frames,
+    preemphasis,
+    split_frames,
+)
+
+__all__ = [
+    "LMFB",
+    "MFCC",
+    "STFT",
+    "MelSpectrogram",
+    "log_mel",
+    "melspectrogram",
+    "mfcc",
+]
+
+_EPS64 = np.finfo(np.float64).eps  # psf replaces zero energies by this
+_SCALES = ("magnitude", "power", "db")
+_KINDS = ("stft", "mel", "logmel", "mfcc")
+
+
+def _round_half_up(x):
+    return int(np.floor(x + 0.5))
+
+
+def _spectral_frames(
+    waves,
+    *,
+    kind,
+    sr,
+    n_fft,
+    win_length,
+    hop_length,
+    window,
+    center,
+    pad_mode,
+    convention,
+    preemph=0.0,
+    power=2.0,
+    scale="power",
+    n_mels=40,
+    fmin=0.0,
+    fmax=None,
+    htk=False,
+    mel_norm="slaney",
+    top_db=80.0,
+    n_mfcc=13,
+    lifter=0.0,
+    append_energy=False,
+    deltas=0,
+    delta_width=2,
+    dtype=np.float32,
+    n_jobs=None,
+):
+    """The batched core: list of waveforms -> list of (n_frames_i, n_out) arrays.
+
+    ``kind`` is "stft" (spectrum ``** power``, optionally in dB), "mel"
+    (Mel spectrogram, power ``power``), "logmel" (log Mel filter bank) or
+    "mfcc". Log conventions: ``"librosa"`` takes
+    ``10 log10(max(x, 1e-10))`` floored at ``max - top_db`` per signal;
+    ``"psf"`` takes the natural log after replacing exact zeros by float64
+    eps, as python_speech_features does.
+    """
+    dtype = np.dtype(dtype)
+    if preemph:
+        waves = [preemphasis(y=np.asarray(w, dtype=dtype), coef=preemph) for w in waves]
+    psf = convention == "psf"
+    spec_scale = 1.0 / n_fft if (psf and kind in ("logmel", "mfcc")) else 1.0
+    want_energy = append_energy and kind in ("logmel", "mfcc")
+    if kind == "stft":
+        p = 2.0 if scale == "db" else power
+        stacked, n_frames = power_spectrum_frames(
+            ys=waves,
+            n_fft=n_fft,
+            hop_length=hop_length,
+            win_length=win_length,
+            window=window,
+            center=center,
+            pad_mode=pad_mode,
+            power=p,
+            convention=convention,
+            dtype=dtype,
+            n_jobs=n_jobs,
+        )
+        if scale == "db":
+            stacked = _log(stacked, n_frames, convention="librosa", top_db=top_db)
+    else:
+        fb = mel_filterbank(
+            sr=sr,
+            n_fft=n_fft,
+            n_mels=n_mels,
+            fmin=fmin,
+            fmax=fmax,
+            htk=True if psf else htk,
+            norm=None if psf else mel_norm,
+            style=convention,
+            dtype=dtype,
+        )
+        apply_fb = _filterbank_applier(fb)
+
+        def post(spec):
+            mel = apply_fb(spec)
+            if want_energy:
+                return np.concatenate([mel, spec.sum(axis=1, keepdims=True)], axis=1)
+            return mel
+
+        stacked, n_frames = power_spectrum_frames(
+            ys=waves,
+            n_fft=n_fft,
+            hop_length=hop_length,
+            win_length=win_length,
+            window=window,
+            center=center,
+            pad_mode=pad_mode,
+            power=2.0 if kind != "mel" else power,
+            convention=convention,
+            scale=spec_scale,
+            post=post,
+            n_out=n_mels + int(want_energy),
+            dtype=dtype,
+            n_jobs=n_jobs,
+        )
+        energy = None
+        if want_energy:
+            energy, stacked = stacked[:, -1:], stacked[:, :-1]
+        if kind != "mel":
+            stacked = _log(stacked, n_frames, convention=convention, top_db=top_db)
+            if energy is not None:
+                energy = _log(energy, n_frames, convention=convention, top_db=None)
+        if kind == "mfcc":
+            D = dct_matrix(n_in=n_mels, n_out=n_mfcc, dtype=dtype)
+            stacked = stacked @ D.T
+            stacked *= lifter_weights(
+                n=n_mfcc, lifter=lifter, style=convention, dtype=dtype
+            )
+            if energy is not None:
+                stacked[:, 0] = energy[:, 0]
+        elif energy is not None:
+            stacked = np.concatenate([stacked, energy], axis=1)
+    out = split_frames(np.ascontiguousarray(stacked, dtype=dtype), n_frames)
+    if deltas:
+        out = [_with_deltas(f, deltas, delta_width) for f in out]
+    return out
+
+
+def _filterbank_applier(fb):
+    """``spec -> spec @ fb.T``; through a sparse matrix when the bank is sparse.
+
+    Mel triangles cover each FFT bin at most twice, so for large FFTs (2048
+    points, 128 bands: 1.5 % non-zero) the sparse product is about twice as
+    fast as the dense BLAS call; small banks stay dense.
+    """
+    density = np.count_nonzero(fb) / fb.size
+    if fb.size >= 16384 and density < 0.1:
+        import scipy.sparse
+
+        fbs = scipy.sparse.csr_matrix(fb)
+        return lambda spec: (fbs @ spec.T).T
+    fbT = np.ascontiguousarray(fb.T)
+    return lambda spec: spec @ fbT
+
+
+def _log(x, n_frames, *, convention, top_db):
+    if convention == "psf":
+        x = np.where(x == 0, x.dtype.type(_EPS64), x)
+        return np.log(x)
+    out = np.log10(np.maximum(x, x.dtype.type(1e-10)))
+    out *= 10.0
+    if top_db is not None:
+        # per-signal floor: max over that signal's frames minus top_db
+        offsets = np.concatenate([[0], np.cumsum(n_frames)[:-1]])
+        sig_max = np.maximum.reduceat(out.max(axis=1), offsets)
+        floor = np.repeat(sig_max - top_db, n_frames).astype(out.dtype)
+        np.maximum(out, floor[:, None], out=out)
+    return out
+
+
+def _with_deltas(f, order, width):
+    parts = [f]
+    d = f
+    for _ in range(order):
+        d = delta(X=d, width=width, axis=0)
+        parts.append(d)
+    return np.concatenate(parts, axis=1)
+
+
+# --------------------------------------------------------------------------
+# Pure functions (one waveform)
+# --------------------------------------------------------------------------
+def melspectrogram(
+    *,
+    y,
+    sr,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+    power=2.0,
+    n_mels=128,
+    fmin=0.0,
+    fmax=None,
+    htk=False,
+    norm="slaney",
+    dtype=np.float32,
+):
+    """Mel spectrogram of one waveform, ``(n_frames, n_mels)``; librosa's defaults."""
+    return _spectral_frames(
+        [np.asarray(y)],
+        kind="mel",
+        sr=sr,
+        n_fft=n_fft,
+        win_length=win_length,
+        hop_length=hop_length,
+        window=window,
+        center=center,
+        pad_mode="constant",
+        convention="librosa",
+        power=power,
+        n_mels=n_mels,
+        fmin=fmin,
+        fmax=fmax,
+        htk=htk,
+        mel_norm=norm,
+        dtype=dtype,
+    )[0]
+
+
+def log_mel(
+    *,
+    y,
+    sr,
+    n_fft=512,
+    hop_length=160,
+    win_length=400,
+    window="boxcar",
+    n_mels=26,
+    fmin=0.0,
+    fmax=None,
+    preemph=0.97,
+    convention="psf",
+    top_db=80.0,
+    dtype=np.float32,
+):
+    """Log Mel filter bank of one waveform, ``(n_frames, n_mels)``.
+
+    Defaults are ``python_speech_features.logfbank``'s at 16 kHz.
+    """
+    return _spectral_frames(
+        [np.asarray(y)],
+        kind="logmel",
+        sr=sr,
+        n_fft=n_fft,
+        win_length=win_length,
+        hop_length=hop_length,
+        window=window,
+        center=convention == "librosa",
+        pad_mode="constant",
+        convention=convention,
+        preemph=preemph,
+        n_mels=n_mels,
+        fmin=fmin,
+        fmax=fmax,
+        top_db=top_db,
+        dtype=dtype,
+    )[0]
+
+
+def mfcc(
+    *,
+    y,
+    sr,
+    n_mfcc=40,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+    n_mels=128,
+    fmin=0.0,
+    fmax=None,
+    htk=False,
+    norm="slaney",
+    top_db=80.0,
+    lifter=0.0,
+    preemph=0.0,
+    append_energy=False,
+    convention="librosa",
+    dtype=np.float32,
+):
+    """MFCCs of one waveform, ``(n_frames, n_mfcc)``; librosa's defaults, 40 coeffs."""
+    return _spectral_frames(
+        [np.asarray(y)],
+        kind="mfcc",
+        sr=sr,
+        n_fft=n_fft,
+        win_length=win_length,
+        hop_length=hop_length,
+        window=window,
+        center=center,
+        pad_mode="constant",
+        convention=convention,
+        preemph=preemph,
+        n_mels=n_mels,
+        fmin=fmin,
+        fmax=fmax,
+        htk=htk,
+        mel_norm=norm,
+        top_db=top_db,
+        n_mfcc=n_mfcc,
+        lifter=lifter,
+        append_energy=append_energy,
+        dtype=dtype,
+    )[0]
+
+
+# --------------------------------------------------------------------------
+# Transformers
+# --------------------------------------------------------------------------
+def _is_int(x, low=1):
+    return not isinstance(x, bool) and isinstance(x, numbers.Integral) and x >= low
+
+
+class _SpectralTransformer(FrameFeatureTransformer):
+    """Shared validation and framing of the four spectral transformers."""
+
+    _kind = None
+
+    def _samples(self, value):
+        if self.units == "seconds":
+            return _round_half_up(value * self.sr)
+        return value
+
+    def _resolved(self):
+        win = self.win_length if self.win_length is not None else None
+        win = None if win is None else self._samples(win)
+        hop = self._samples(self.hop_length)
+        return win, hop
+
+    def _validate_params(self):
+        self._validate_length_params()
+        if self.units not in ("samples", "seconds"):
+            raise ValueError(
+                f"units must be 'samples' or 'seconds'. Received: units={self.units!r}"
+            )
+        if self.convention not in CONVENTIONS:
+            raise ValueError(
+                f"convention must be one of {CONVENTIONS}. Received: "
+                f"convention={self.convention!r}"
+            )
+        if not _is_int(self.n_fft):
+            raise ValueError(
+                f"n_fft must be a positive integer. Received: n_fft={self.n_fft!r}"
+            )
+        win, hop = self._resolved()
+        if self.units == "samples":
+            for name, v in (
+                ("win_length", self.win_length),
+                ("hop_length", self.hop_length),
+            ):
+                if v is not None and not _is_int(v):
+                    raise ValueError(
+                        f"{name} must be a positive integer number of samples (or set "
+                        f"units='seconds'). Received: {name}={v!r}"
+                    )
+        elif not (
+            self.hop_length > 0 and (self.win_length is None or self.win_length > 0)
+        ):
+            raise ValueError(
+                "win_length and hop_length must be > 0 seconds. Received: "
+                f"win_length={self.win_length!r}, hop_length={self.hop_length!r}"
+            )
+        if hop < 1:
+            raise ValueError(
+                "hop_length is shorter than one sample. "
+                f"Received: hop_length={self.hop_length!r}"
+            )
+        if win is not None and self.convention == "librosa" and win > self.n_fft:
+            raise ValueError(
+                "With convention='librosa' the window must fit in the FFT: "
+                f"win_length <= n_fft. Received: win_length={self.win_length!r}, "
+                f"n_fft={self.n_fft}"
+            )
+        if self.dtype not in ("float32", "float64", np.float32, np.float64):
+            raise ValueError(
+                f"dtype must be float32 or float64. Received: dtype={self.dtype!r}"
+            )
+        self._validate_window()
+
+    def _validate_window(self):
+        from ._spectral import get_window
+
+        win, _ = self._resolved()
+        get_window(window=self.window, win_length=win or self.n_fft)
+
+    def _validate_mel(self):
+        if not _is_int(self.n_mels):
+            raise ValueError(
+                f"n_mels must be a positive integer. Received: n_mels={self.n_mels!r}"
+            )
+        fmax = self.sr / 2 if self.fmax is None else self.fmax
+        if not 0 <= self.fmin < fmax <= self.sr / 2:
+            raise ValueError(
+                f"Need 0 <= fmin < fmax <= sr / 2 = {self.sr / 2}. Received: "
+                f"fmin={self.fmin}, fmax={self.fmax}, sr={self.sr}"
+            )
+
+    def _validate_preemphasis(self):
+        if not 0 <= self.preemphasis < 1:
+            raise ValueError(
+                "preemphasis must be in [0, 1). "
+                f"Received: preemphasis={self.preemphasis!r}"
+            )
+
+    def _frame_params(self):
+        win, hop = self._resolved()
+        frame_length = (
+            self.n_fft if self.convention == "librosa" else (win or self.n_fft)
+        )
+        return frame_length, hop, self._center(), self.convention
+
+    def _center(self):
+        return self.convention == "librosa" and self.center
+
+    def _common_kwargs(self):
+        win, hop = self._resolved()
+        return dict(
+            sr=self.sr,
+            n_fft=self.n_fft,
+            win_length=win,
+            hop_length=hop,
+            window=self.window,
+            center=self._center(),
+            pad_mode="constant",
+            convention=self.convention,
+            dtype=np.dtype(self.dtype),
+            n_jobs=self.n_jobs,
+        )
+
+    def _finalize(self, raw):
+        from ._base import fix_frames
+
+        return fix_frames(
+            features=raw, n_frames=self._target_frames(), dtype=np.dtype(self.dtype)
+        )
+
+
+def _fill_doc(cls):
+    """Insert the parameters every spectral transformer shares into its docstring."""
+    cls.__doc__ = cls.__doc__.replace("    {common}\n", _COMMON_DOC.lstrip("\n"))
+    return cls
+
+
+_COMMON_DOC = """
+    sr : int
+        Rate that paths are loaded at (waveforms must already be at it).
+    n_fft : int
+        FFT size in samples.
+    win_length : int, float or None
+        Window length (``None``: ``n_fft``), in ``units``.
+    hop_length : int or float
+        Hop between frames, in ``units``.
+    units : {"samples", "seconds"}, default="samples"
+        Unit of ``win_length`` and ``hop_length``; seconds are turned into
+        samples by ``round(x * sr)`` (half up, like python_speech_features).
+    window : str, tuple or array-like
+        :func:`~sklearn_ser.features.get_window` spec; ``"boxcar"`` is no window.
+    center : bool, default=True
+        Centre frames on ``t * hop_length`` (``convention="librosa"`` only;
+        psf frames always start at sample 0).
+    convention : {"librosa", "psf"}
+        Framing / filter bank / log conventions, see
+        :mod:`sklearn_ser.features._spectral`.
+    max_frames : int or None
+        Pad (zeros) or trim every sample to this many frames.
+    duration : float or None
+        Pad or trim every waveform to this many seconds before framing.
+        With neither, ``fit`` learns ``n_frames_`` from the longest training signal.
+    dtype : {"float32", "float64"}, default="float32"
+        Precision of the computation and of the output.
+    n_jobs : int or None
+        Threads for decoding and for chunks of frames.
+    memory : None, str or joblib.Memory
+        Cache of the raw features (see :class:`BaseAudioTransformer`).
+    verbose : int, default=0
+
+"""
+
+
+@_fill_doc
+class MFCC(_SpectralTransformer):
+    """Mel-frequency cepstral coefficients, ``(n_samples, n_frames, n_coeffs)``.
+
+    Defaults reproduce S0 and S1 ("Comparison of sequence models in
+    multimodal emotion recognition"): ``librosa.feature.mfcc`` at 22.05 kHz
+    with 40 coefficients, ``n_fft=2048``, ``hop_length=512``, 128 Slaney Mel
+    bands, power spectrum in dB (``top_db=80``) and an orthonormal DCT-II.
+    A 5 s clip (``duration=5.0``) gives 216 frames, S1's 216 x 40.
+
+    ``MFCC.psf_compatible()`` returns the configuration that reproduces
+    ``python_speech_features.mfcc`` (pre-emphasis 0.97, 25 ms rectangular
+    frames every 10 ms, 512-point FFT, 26 HTK filters, natural log, lifter
+    22, c0 replaced by the log frame energy, 13 coefficients).
+
+    Parameters
+    ----------
+    n_mfcc : int, default=40
+    n_mels : int, default=128
+    fmin, fmax : float, default=0.0, None (``sr / 2``)
+    htk : bool, default=False
+        HTK Mel formula instead of Slaney's (librosa convention).
+    mel_norm : {"slaney", None}, default="slaney"
+    top_db : float or None, default=80.0
+        Dynamic range kept below each signal's maximum (librosa convention).
+    lifter : float, default=0.0
+        Cepstral liftering ``1 + L/2 sin(pi k / L)``; 0 disables.
+    preemphasis : float, default=0.0
+        Pre-emphasis coefficient (psf: 0.97).
+    append_energy : bool, default=False
+        Replace c0 by the log frame energy (psf's ``appendEnergy``; in dB
+        with the librosa convention).
+    deltas : {0, 1, 2}, default=0
+        Append first (and second) order regression deltas (HTK/psf formula,
+        half-width ``delta_width``) along the coefficient axis, computed
+        before padding.
+    delta_width : int, default=2
+    {common}
+    Attributes
+    ----------
+    n_features_in_ : int
+        Always 1 (one column of audio).
+    n_frames_ : int
+        Only when neither ``max_frames`` nor ``duration`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.features import MFCC
+    >>> X = [np.zeros(16000, np.float32), np.ones(8000, np.float32) * 0.1]
+    >>> MFCC(sr=16000, duration=1.0).fit_transform(X).shape
+    (2, 32, 40)
+    """
+
+    _kind = "mfcc"
+
+    def __init__(
+        self,
+        *,
+        sr=22050,
+        n_mfcc=40,
+        n_fft=2048,
+        win_length=None,
+        hop_length=512,
+        units="samples",
+        window="hann",
+        center=True,
+        n_mels=128,
+        fmin=0.0,
+        fmax=None,
+        htk=False,
+        mel_norm="slaney",
+        top_db=80.0,
+        lifter=0.0,
+        preemphasis=0.0,
+        append_energy=False,
+        deltas=0,
+        delta_width=2,
+        convention="librosa",
+        max_frames=None,
+        duration=None,
+        dtype="float32",
+        n_jobs=None,
+        memory=None,
+        verbose=0,
+    ):
+        self.sr = sr
+        self.n_mfcc = n_mfcc
+        self.n_fft = n_fft
+        self.win_length = win_length
+        self.hop_length = hop_length
+        self.units = units
+        self.window = window
+        self.center = center
+        self.n_mels = n_mels
+        self.fmin = fmin
+        self.fmax = fmax
+        self.htk = htk
+        self.mel_norm = mel_norm
+        self.top_db = top_db
+        self.lifter = lifter
+        self.preemphasis = preemphasis
+        self.append_energy = append_energy
+        self.deltas = deltas
+        self.delta_width = delta_width
+        self.convention = convention
+        self.max_frames = max_frames
+        self.duration = duration
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.verbose = verbose
+
+    @classmethod
+    def psf_compatible(cls, **overrides):
+        """An instance configured like ``python_speech_features.mfcc`` defaults."""
+        params = dict(
+            sr=16000,
+            n_mfcc=13,
+            n_fft=512,
+            win_length=400,
+            hop_length=160,
+            window="boxcar",
+            n_mels=26,
+            lifter=22,
+            preemphasis=0.97,
+            append_energy=True,
+            convention="psf",
+        )
+        params.update(overrides)
+        return cls(**params)
+
+    def _validate_params(self):
+        super()._validate_params()
+        self._validate_mel()
+        self._validate_preemphasis()
+        if not _is_int(self.n_mfcc) or self.n_mfcc > self.n_mels:
+            raise ValueError(
+                "n_mfcc must be a positive integer <= n_mels. Received: "
+                f"n_mfcc={self.n_mfcc!r}, n_mels={self.n_mels!r}"
+            )
+        if self.deltas not in (0, 1, 2):
+            raise ValueError(
+                f"deltas must be 0, 1 or 2. Received: deltas={self.deltas!r}"
+            )
+        if not _is_int(self.delta_width):
+            raise ValueError(
+                "delta_width must be a positive integer. "
+                f"Received: delta_width={self.delta_width!r}"
+            )
+        if self.lifter < 0:
+            raise ValueError(f"lifter must be >= 0. Received: lifter={self.lifter!r}")
+
+    def _frames(self, waves):
+        return _spectral_frames(
+            waves,
+            kind="mfcc",
+            preemph=self.preemphasis,
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            htk=self.htk,
+            mel_norm=self.mel_norm,
+            top_db=self.top_db,
+            n_mfcc=self.n_mfcc,
+            lifter=self.lifter,
+            append_energy=self.append_energy,
+            deltas=self.deltas,
+            delta_width=self.delta_width,
+            **self._common_kwargs(),
+        )
+
+    def feature_prefixes(self):
+        """Names of the coefficient columns (used by :class:`FrameStats`)."""
+        base = [f"mfcc{i}" for i in range(self.n_mfcc)]
+        if self.append_energy:
+            base[0] = "log_energy"
+        names = list(base)
+        for order in range(1, self.deltas + 1):
+            names += [f"{'d' * order}_{b}" for b in base]
+        return names
+
+
+@_fill_doc
+class LMFB(_SpectralTransformer):
+    """Log Mel filter bank energies, ``(n_samples, n_frames, n_mels)``.
+
+    S3 ("cross-modal transfer learning") compares MFCC with LMFB but gives no
+    parameters (abstract only), so the defaults are those of
+    ``python_speech_features.logfbank`` at 16 kHz, the usual meaning of
+    "log Mel filter bank": pre-emphasis 0.97, 25 ms rectangular frames every
+    10 ms, 512-point FFT, 26 HTK filters, ``log(|X|^2 / n_fft @ fb)``.
+    ``convention="librosa"`` gives ``librosa.power_to_db`` of a Mel spectrogram.
+
+    Parameters
+    ----------
+    n_mels : int, default=26
+    fmin, fmax : float
+    htk, mel_norm : librosa convention only (psf is HTK, unnormalised).
+    top_db : float or None, default=80.0
+        librosa convention only.
+    preemphasis : float, default=0.97
+    append_energy : bool, default=False
+        Append the log frame energy as a last column.
+    deltas : {0, 1, 2}, default=0
+    delta_width : int, default=2
+    {common}
+    """
+
+    _kind = "logmel"
+
+    def __init__(
+        self,
+        *,
+        sr=16000,
+        n_fft=512,
+        win_length=400,
+        hop_length=160,
+        units="samples",
+        window="boxcar",
+        center=True,
+        n_mels=26,
+        fmin=0.0,
+        fmax=None,
+        htk=False,
+        mel_norm="slaney",
+        top_db=80.0,
+        preemphasis=0.97,
+        append_energy=False,
+        deltas=0,
+        delta_width=2,
+        convention="psf",
+        max_frames=None,
+        duration=None,
+        dtype="float32",
+        n_jobs=None,
+        memory=None,
+        verbose=0,
+    ):
+        self.sr = sr
+        self.n_fft = n_fft
+        self.win_length = win_length
+        self.hop_length = hop_length
+        self.units = units
+        self.window = window
+        self.center = center
+        self.n_mels = n_mels
+        self.fmin = fmin
+        self.fmax = fmax
+        self.htk = htk
+        self.mel_norm = mel_norm
+        self.top_db = top_db
+        self.preemphasis = preemphasis
+        self.append_energy = append_energy
+        self.deltas = deltas
+        self.delta_width = delta_width
+        self.convention = convention
+        self.max_frames = max_frames
+        self.duration = duration
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.verbose = verbose
+
+    def _validate_params(self):
+        super()._validate_params()
+        self._validate_mel()
+        self._validate_preemphasis()
+        if self.deltas not in (0, 1, 2):
+            raise ValueError(
+                f"deltas must be 0, 1 or 2. Received: deltas={self.deltas!r}"
+            )
+
+    def _frames(self, waves):
+        return _spectral_frames(
+            waves,
+            kind="logmel",
+            preemph=self.preemphasis,
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            htk=self.htk,
+            mel_norm=self.mel_norm,
+            top_db=self.top_db,
+            append_energy=self.append_energy,
+            deltas=self.deltas,
+            delta_width=self.delta_width,
+            **self._common_kwargs(),
+        )
+
+    def feature_prefixes(self):
+        base = [f"logmel{i}" for i in range(self.n_mels)]
+        if self.append_energy:
+            base.append("log_energy")
+        names = list(base)
+        for order in range(1, self.deltas + 1):
+            names += [f"{'d' * order}_{b}" for b in base]
+        return names
+
+
+@_fill_doc
+class STFT(_SpectralTransformer):
+    """Short-time Fourier spectrogram, ``(n_samples, n_frames, n_fft // 2 + 1)``.
+
+    S2 (EmotionUnet) feeds STFT spectrograms with a Hamming or Hann window
+    to its Conv1D U-Net and gives no frame parameters; the defaults are a
+    common speech choice at 16 kHz: 512-point FFT, 25 ms Hann window, 10 ms
+    hop, magnitude in dB (``10 log10 |X|^2``, ``top_db=80``), matching
+    ``librosa.amplitude_to_db(np.abs(librosa.stft(...)), ref=1.0)``.
+
+    Parameters
+    ----------
+    scale : {"magnitude", "power", "db"}, default="db"
+    top_db : float or None, default=80.0
+        Only for ``scale="db"``.
+    {common}
+    """
+
+    _kind = "stft"
+
+    def __init__(
+        self,
+        *,
+        sr=16000,
+        n_fft=512,
+        win_length=400,
+        hop_length=160,
+        units="samples",
+        window="hann",
+        center=True,
+        scale="db",
+        top_db=80.0,
+        convention="librosa",
+        max_frames=None,
+        duration=None,
+        dtype="float32",
+        n_jobs=None,
+        memory=None,
+        verbose=0,
+    ):
+        self.sr = sr
+        self.n_fft = n_fft
+        self.win_length = win_length
+        self.hop_length = hop_length
+        self.units = units
+        self.window = window
+        self.center = center
+        self.scale = scale
+        self.top_db = top_db
+        self.convention = convention
+        self.max_frames = max_frames
+        self.duration = duration
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.verbose = verbose
+
+    def _validate_params(self):
+        super()._validate_params()
+        if self.scale not in _SCALES:
+            raise ValueError(
+                f"scale must be one of {_SCALES}. Received: scale={self.scale!r}"
+            )
+
+    def _frames(self, waves):
+        return _spectral_frames(
+            waves,
+            kind="stft",
+            scale=self.scale,
+            power=2.0 if self.scale == "power" else 1.0,
+            top_db=self.top_db,
+            **self._common_kwargs(),
+        )
+
+    def feature_prefixes(self):
+        return [f"stft{i}" for i in range(self.n_fft // 2 + 1)]
+
+
+@_fill_doc
+class MelSpectrogram(_SpectralTransformer):
+    """Mel spectrogram, ``(n_samples, n_frames, n_mels)``.
+
+    Defaults are ``librosa.feature.melspectrogram``'s (22.05 kHz,
+    ``n_fft=2048``, ``hop_length=512``, 128 Slaney bands, power 2), the Mel
+    spectrograms of S4's music CNN; ``scale="db"`` applies
+    ``power_to_db(top_db=80)`` per signal.
+
+    Parameters
+    ----------
+    n_mels : int, default=128
+    fmin, fmax, htk, mel_norm : Mel filter bank (see :func:`mel_filterbank`)
+    power : float, default=2.0
+    scale : {"linear", "db"}, default="linear"
+    top_db : float or None, default=80.0
+    {common}
+    """
+
+    _kind = "mel"
+
+    def __init__(
+        self,
+        *,
+        sr=22050,
+        n_fft=2048,
+        win_length=None,
+        hop_length=512,
+        units="samples",
+        window="hann",
+        center=True,
+        n_mels=128,
+        fmin=0.0,
+        fmax=None,
+        htk=False,
+        mel_norm="slaney",
+        power=2.0,
+        scale="linear",
+        top_db=80.0,
+        convention="librosa",
+        max_frames=None,
+        duration=None,
+        dtype="float32",
+        n_jobs=None,
+        memory=None,
+        verbose=0,
+    ):
+        self.sr = sr
+        self.n_fft = n_fft
+        self.win_length = win_length
+        self.hop_length = hop_length
+        self.units = units
+        self.window = window
+        self.center = center
+        self.n_mels = n_mels
+        self.fmin = fmin
+        self.fmax = fmax
+        self.htk = htk
+        self.mel_norm = mel_norm
+        self.power = power
+        self.scale = scale
+        self.top_db = top_db
+        self.convention = convention
+        self.max_frames = max_frames
+        self.duration = duration
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.verbose = verbose
+
+    def _validate_params(self):
+        super()._validate_params()
+        self._validate_mel()
+        if self.scale not in ("linear", "db"):
+            raise ValueError(
+                f"scale must be 'linear' or 'db'. Received: scale={self.scale!r}"
+            )
+        if not self.power > 0:
+            raise ValueError(f"power must be > 0. Received: power={self.power!r}")
+
+    def _frames(self, waves):
+        out = _spectral_frames(
+            waves,
+            kind="mel",
+            power=self.power,
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            htk=self.htk,
+            mel_norm=self.mel_norm,
+            **self._common_kwargs(),
+        )
+        if self.scale == "db":  # 10 log10(S), floored at max - top_db per signal
+            out = [
+                _log(
+                    f, np.array([f.shape[0]]), convention="librosa", top_db=self.top_db
+                )
+                for f in out
+            ]
+        return out
+
+    def feature_prefixes(self):
+        return [f"mel{i}" for i in range(self.n_mels)]

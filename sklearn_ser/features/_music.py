@@ -1,0 +1,798 @@
+"""Spectral descriptors, chroma and tempo: the music feature set of S4.
+
+Pure keyword-only numpy functions; the transformers live in
+:mod:`sklearn_ser.features._music_estimators`.
+
+Layout
+------
+The toolkit's layout is *time-major* (see :mod:`sklearn_ser.features._spectral`):
+a spectrogram ``S`` is ``(..., n_frames, n_bins)`` with
+``n_bins = n_fft // 2 + 1``; a per-frame descriptor is ``(..., n_frames)``
+and a per-frame vector (chroma) is ``(..., n_frames, n_chroma)``. Any
+leading axes are treated as a batch. This is the transpose of librosa's
+``(n_bins, n_frames)`` layout; the numbers are librosa's.
+
+Conventions (all as in librosa 0.11, so S4's librosa features are
+reproduced)
+-------------------------------------------------------------------------
+- ``S`` is a *magnitude* spectrogram (``|STFT|``) for centroid, bandwidth,
+  roll-off, flatness and flux, and a *power* spectrogram (``|STFT|**2``)
+  for :func:`chroma_stft`, exactly like librosa's ``S`` arguments.
+- When ``y`` is given, ``S`` is computed with :func:`~._spectral.stft`
+  (``center=True`` pads ``n_fft // 2`` zeros on each side, so a clip of
+  ``n`` samples has ``1 + n // hop_length`` frames). When ``S`` is given,
+  ``n_fft`` is taken from its shape (``2 * (n_bins - 1)``).
+- Frames whose spectral mass is below the smallest normal float of the
+  dtype (silence) are left un-normalised, as in ``librosa.util.normalize``:
+  centroid, bandwidth and roll-off are then 0 Hz, flatness is 1, chroma is
+  0. Nothing returns NaN or infinity on silent or very short input.
+"""
+
+import numpy as np
+
+from ._spectral import mel_filterbank, power_to_db, stft
+
+__all__ = [
+    "chroma_filterbank",
+    "chroma_stft",
+    "onset_strength",
+    "rms",
+    "spectral_bandwidth",
+    "spectral_centroid",
+    "spectral_flatness",
+    "spectral_flux",
+    "spectral_rolloff",
+    "tempo",
+    "tempo_frequencies",
+    "tempogram",
+    "zero_crossing_rate",
+]
+
+
+# ----------------------------------------------------------------- helpers
+def _spectrogram(*, y, S, n_fft, hop_length, win_length, window, center, power, name):
+    """Return ``(S, n_fft)``: the given spectrogram, or one computed from ``y``."""
+    if S is not None:
+        S = np.asarray(S)
+        if S.ndim < 2:
+            raise ValueError(
+                f"{name}: S must be a spectrogram of shape (..., n_frames, n_bins). "
+                f"Received: S.shape={S.shape}"
+            )
+        if np.iscomplexobj(S):
+            raise ValueError(
+                f"{name}: S must be real (a magnitude or power spectrogram). "
+                f"Received: S.dtype={S.dtype}"
+            )
+        if S.dtype.kind != "f":
+            S = S.astype(np.float32)
+        if S.size and S.min() < 0:
+            raise ValueError(
+                f"{name}: S must be non-negative. Received: S.min()={S.min()}"
+            )
+        return S, 2 * (S.shape[-1] - 1)
+    if y is None:
+        raise ValueError(f"{name}: give either y (a waveform) or S (a spectrogram)")
+    S = stft(
+        y=np.asarray(y, dtype=np.float32),
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        power=power,
+    )
+    return S, n_fft
+
+
+def _safe_norm(total, dtype):
+    """Denominator for per-frame normalisation; silent frames keep 1."""
+    tiny = np.finfo(dtype).tiny
+    return np.where(total < tiny, 1.0, total)
+
+
+def _fft_frequencies(sr, n_fft):
+    return np.fft.rfftfreq(int(n_fft), d=1.0 / float(sr))
+
+
+def _check_positive(name, value, *, integer=True):
+    ok = (
+        isinstance(value, (int, np.integer))
+        if integer
+        else isinstance(value, (int, float, np.integer, np.floating))
+    )
+    if not ok or isinstance(value, bool) or value <= 0:
+        kind = "a positive integer" if integer else "a positive number"
+        raise ValueError(f"{name} must be {kind}. Received: {name}={value!r}")
+
+
+# ------------------------------------------------------ spectral descriptors
+def spectral_centroid(
+    *,
+    y=None,
+    S=None,
+    sr=22050,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+):
+    """Spectral centroid per frame: the magnitude-weighted mean frequency.
+
+    ``centroid[t] = sum_k S[t, k] f_k / sum_k S[t, k]`` (librosa's
+    ``feature.spectral_centroid``; S4).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,), optional
+        Waveform at ``sr``. Ignored when ``S`` is given.
+    S : ndarray of shape (..., n_frames, n_bins), optional
+        Magnitude spectrogram (time-major).
+    sr : int, default=22050
+    n_fft, hop_length, win_length, window, center
+        STFT parameters used when ``y`` is given (librosa's defaults).
+
+    Returns
+    -------
+    centroid : ndarray of float32, shape (..., n_frames)
+        In Hz; 0 for silent frames.
+    """
+    S, n_fft = _spectrogram(
+        y=y,
+        S=S,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        power=1.0,
+        name="spectral_centroid",
+    )
+    freq = _fft_frequencies(sr, n_fft)
+    total = S.sum(axis=-1, dtype=np.float64)
+    num = S.astype(np.float64, copy=False) @ freq
+    return (num / _safe_norm(total, S.dtype)).astype(np.float32)
+
+
+def spectral_bandwidth(
+    *,
+    y=None,
+    S=None,
+    sr=22050,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+    p=2,
+    centroid=None,
+):
+    """Spectral bandwidth per frame (order-``p`` deviation around the centroid).
+
+    ``bw[t] = (sum_k S_n[t, k] |f_k - centroid[t]|**p) ** (1/p)`` with ``S_n``
+    the frame normalised to sum 1 (librosa's ``feature.spectral_bandwidth``
+    with ``norm=True``; S4).
+
+    Parameters
+    ----------
+    y, S, sr, n_fft, hop_length, win_length, window, center
+        As in :func:`spectral_centroid`.
+    p : float, default=2
+    centroid : ndarray of shape (..., n_frames), optional
+        Precomputed centroid (saves one pass).
+
+    Returns
+    -------
+    bandwidth : ndarray of float32, shape (..., n_frames)
+        In Hz; 0 for silent frames.
+    """
+    if not p > 0:
+        raise ValueError(f"p must be > 0. Received: p={p!r}")
+    S, n_fft = _spectrogram(
+        y=y,
+        S=S,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        power=1.0,
+        name="spectral_bandwidth",
+    )
+    freq = _fft_frequencies(sr, n_fft)
+    S64 = S.astype(np.float64, copy=False)
+    total = _safe_norm(S64.sum(axis=-1), S.dtype)
+    if centroid is None:
+        centroid = (S64 @ freq) / total
+    centroid = np.asarray(centroid, dtype=np.float64)
+    if p == 2:
+        # E[(f - c)^2] = E[f^2] - 2 c E[f] + c^2 E[1], in float64 (no N x K temp)
+        m1 = (S64 @ freq) / total
+        m2 = (S64 @ freq**2) / total
+        m0 = S64.sum(axis=-1) / total  # 1, or 0 for silent frames
+        acc = np.maximum(m2 - 2 * centroid * m1 + centroid**2 * m0, 0.0)
+    else:
+        dev = np.abs(freq - centroid[..., None])
+        acc = np.einsum("...k,...k->...", S64, dev**p) / total
+    return (acc ** (1.0 / p)).astype(np.float32)
+
+
+def spectral_flatness(
+    *,
+    y=None,
+    S=None,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+    amin=1e-10,
+    power=2.0,
+):
+    """Spectral flatness per frame: geometric over arithmetic mean of the spectrum.
+
+    Computed on ``max(amin, S**power)`` (librosa's ``feature.spectral_flatness``;
+    S4). Ranges in (0, 1]; a silent frame is exactly flat (1.0).
+
+    Parameters
+    ----------
+    y, S, n_fft, hop_length, win_length, window, center
+        As in :func:`spectral_centroid` (``S`` is a magnitude spectrogram).
+    amin : float, default=1e-10
+        Floor on the power values, so ``log(0)`` never occurs.
+    power : float, default=2.0
+        Exponent applied to the magnitude spectrogram (2 = power spectrum).
+
+    Returns
+    -------
+    flatness : ndarray of float32, shape (..., n_frames)
+    """
+    if not amin > 0:
+        raise ValueError(f"amin must be > 0. Received: amin={amin!r}")
+    S, _ = _spectrogram(
+        y=y,
+        S=S,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        power=1.0,
+        name="spectral_flatness",
+    )
+    S_thresh = np.maximum(amin, S**power)
+    gmean = np.exp(np.mean(np.log(S_thresh), axis=-1))
+    amean = np.mean(S_thresh, axis=-1)
+    return (gmean / amean).astype(np.float32)
+
+
+def spectral_rolloff(
+    *,
+    y=None,
+    S=None,
+    sr=22050,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+    roll_percent=0.85,
+):
+    """Roll-off frequency per frame: the lowest bin frequency below which
+    ``roll_percent`` of the frame's magnitude lies.
+
+    librosa's ``feature.spectral_rolloff`` (cumulative sum of the magnitude
+    spectrum; S4). The result is always one of the bin frequencies, so a
+    different implementation can differ from it by exactly one bin
+    (``sr / n_fft`` Hz) on frames where the cumulative sum meets the
+    threshold within rounding error.
+
+    Parameters
+    ----------
+    y, S, sr, n_fft, hop_length, win_length, window, center
+        As in :func:`spectral_centroid`.
+    roll_percent : float in (0, 1), default=0.85
+
+    Returns
+    -------
+    rolloff : ndarray of float32, shape (..., n_frames)
+        In Hz; 0 for silent frames.
+    """
+    if not 0.0 < roll_percent < 1.0:
+        raise ValueError(
+            f"roll_percent must lie in (0, 1). Received: roll_percent={roll_percent!r}"
+        )
+    S, n_fft = _spectrogram(
+        y=y,
+        S=S,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        power=1.0,
+        name="spectral_rolloff",
+    )
+    freq = _fft_frequencies(sr, n_fft)
+    cum = np.cumsum(S, axis=-1)
+    threshold = roll_percent * cum[..., -1:]
+    idx = np.argmax(cum >= threshold, axis=-1)
+    return freq[idx].astype(np.float32)
+
+
+def spectral_flux(
+    *,
+    y=None,
+    S=None,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+    lag=1,
+    p=2,
+    rectify=False,
+):
+    """Spectral flux per frame: how much the magnitude spectrum changed.
+
+    ``flux[t] = (sum_k |S[t, k] - S[t - lag, k]|**p) ** (1/p)`` for
+    ``t >= lag`` and 0 for the first ``lag`` frames (nothing to compare to).
+    With ``rectify=True`` only increases count (``max(0, ...)``, the onset
+    detection variant). librosa has no spectral flux function; this is the
+    textbook definition (Tzanetakis & Cook 2002, with the L2 norm), computed
+    on the raw magnitude spectrum, so its scale grows with ``n_fft`` and with
+    the signal level.
+
+    Parameters
+    ----------
+    y, S, n_fft, hop_length, win_length, window, center
+        As in :func:`spectral_centroid` (``S`` is a magnitude spectrogram).
+    lag : int, default=1
+    p : float, default=2
+    rectify : bool, default=False
+
+    Returns
+    -------
+    flux : ndarray of float32, shape (..., n_frames)
+    """
+    _check_positive("lag", lag)
+    if not p > 0:
+        raise ValueError(f"p must be > 0. Received: p={p!r}")
+    S, _ = _spectrogram(
+        y=y,
+        S=S,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        power=1.0,
+        name="spectral_flux",
+    )
+    out = np.zeros(S.shape[:-1], dtype=np.float32)
+    if S.shape[-2] > lag:
+        diff = S[..., lag:, :] - S[..., :-lag, :]
+        if rectify:
+            np.maximum(diff, 0, out=diff)
+        out[..., lag:] = (np.abs(diff) ** p).sum(axis=-1) ** (1.0 / p)
+    return out
+
+
+# ------------------------------------------------------------ time domain
+def _n_frames(n, frame_length, hop_length, center):
+    if center:
+        n = n + 2 * (frame_length // 2)
+    return 1 + max(n - frame_length, 0) // hop_length
+
+
+def _frame_sums(v, frame_length, hop_length, n_frames):
+    """Sum of ``v`` over each frame ``[t*hop, t*hop + frame_length)``, O(n)."""
+    c = np.concatenate(([0.0], np.cumsum(v, dtype=np.float64)))
+    starts = np.arange(n_frames) * hop_length
+    ends = np.minimum(starts + frame_length, len(v))
+    return c[ends] - c[np.minimum(starts, len(v))]
+
+
+def zero_crossing_rate(
+    *, y, frame_length=2048, hop_length=512, center=True, threshold=1e-10
+):
+    """Zero-crossing rate per frame: the fraction of sign changes in the frame.
+
+    librosa's ``feature.zero_crossing_rate`` (S4): with ``center`` the signal
+    is edge-padded by ``frame_length // 2`` on each side; samples within
+    ``+-threshold`` count as zero and zero counts as positive; a frame's
+    first sample opens no crossing; the count is divided by
+    ``frame_length``.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,)
+    frame_length : int, default=2048
+    hop_length : int, default=512
+    center : bool, default=True
+    threshold : float, default=1e-10
+
+    Returns
+    -------
+    zcr : ndarray of float32, shape (n_frames,)
+        ``n_frames = 1 + n_times // hop_length`` when ``center``.
+    """
+    _check_positive("frame_length", frame_length)
+    _check_positive("hop_length", hop_length)
+    y = np.asarray(y, dtype=np.float32)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D. Received: y.shape={y.shape}")
+    if center:
+        y = np.pad(y, frame_length // 2, mode="edge")
+    if len(y) < frame_length:
+        y = np.pad(y, (0, frame_length - len(y)), mode="edge")
+    neg = y < -threshold
+    # cross[i] = sign change between y[i-1] and y[i]; cross[0] = 0.
+    cross = np.zeros(len(y), dtype=np.float64)
+    cross[1:] = neg[1:] != neg[:-1]
+    n_frames = _n_frames(len(y), frame_length, hop_length, center=False)
+    # A frame starting at s counts crossings at s+1 .. s+frame_length-1.
+    c = np.concatenate(([0.0], np.cumsum(cross)))
+    starts = np.arange(n_frames) * hop_length
+    counts = c[starts + frame_length] - c[starts + 1]
+    return (counts / frame_length).astype(np.float32)
+
+
+def rms(*, y=None, S=None, frame_length=2048, hop_length=512, center=True):
+    """Root-mean-square energy per frame.
+
+    From ``y``: ``sqrt(mean(frame**2))`` over zero-padded frames (``center``
+    pads ``frame_length // 2`` zeros on each side), librosa's ``feature.rms``
+    (S4). From a magnitude spectrogram ``S`` (time-major): Parseval's
+    formula with the DC and Nyquist bins halved, as librosa does; that is
+    the RMS of the *windowed* frame, so it differs from the ``y`` path.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,), optional
+    S : ndarray of shape (..., n_frames, frame_length // 2 + 1), optional
+    frame_length : int, default=2048
+    hop_length : int, default=512
+    center : bool, default=True
+
+    Returns
+    -------
+    rms : ndarray of float32, shape (..., n_frames)
+    """
+    _check_positive("frame_length", frame_length)
+    _check_positive("hop_length", hop_length)
+    if y is not None:
+        y = np.asarray(y, dtype=np.float32)
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D. Received: y.shape={y.shape}")
+        n_frames = _n_frames(len(y), frame_length, hop_length, center)
+        if center:
+            y = np.pad(y, frame_length // 2)
+        sq = np.square(y, dtype=np.float64)
+        power = _frame_sums(sq, frame_length, hop_length, n_frames) / frame_length
+        return np.sqrt(np.maximum(power, 0.0)).astype(np.float32)
+    if S is None:
+        raise ValueError("rms: give either y (a waveform) or S (a spectrogram)")
+    S = np.asarray(S)
+    if S.shape[-1] != frame_length // 2 + 1:
+        raise ValueError(
+            f"rms: S has {S.shape[-1]} bins, so frame_length must be "
+            f"{2 * S.shape[-1] - 2} or {2 * S.shape[-1] - 1}. "
+            f"Received: frame_length={frame_length}"
+        )
+    x = np.abs(S).astype(np.float64) ** 2
+    x[..., 0] *= 0.5
+    if frame_length % 2 == 0:
+        x[..., -1] *= 0.5
+    power = 2 * x.sum(axis=-1) / frame_length**2
+    return np.sqrt(power).astype(np.float32)
+
+
+# ----------------------------------------------------------------- chroma
+def chroma_filterbank(
+    *,
+    sr,
+    n_fft,
+    n_chroma=12,
+    tuning=0.0,
+    ctroct=5.0,
+    octwidth=2.0,
+    norm=2,
+    base_c=True,
+    dtype=np.float32,
+):
+    """Chroma filter bank mapping STFT bins to ``n_chroma`` pitch classes.
+
+    Identical construction to ``librosa.filters.chroma`` (Ellis' chromagram):
+    each FFT bin contributes a Gaussian bump in pitch-class space, columns are
+    ``norm``-normalised, then weighted by a Gaussian over octaves centred on
+    octave ``ctroct`` (octaves counted from A440/16, so A440 is octave 4 and
+    the default 5.0 is 880 Hz) with width ``octwidth`` octaves. Row 0 is C
+    when ``base_c``.
+
+    Returns
+    -------
+    fb : ndarray, shape (n_chroma, n_fft // 2 + 1)
+    """
+    _check_positive("n_chroma", n_chroma)
+    _check_positive("n_fft", n_fft)
+    frequencies = np.linspace(0, sr, n_fft, endpoint=False)[1:]
+    a440 = 440.0 * 2.0 ** (tuning / n_chroma)
+    frqbins = n_chroma * np.log2(frequencies / (a440 / 16.0))
+    # the 0 Hz bin: 1.5 octaves below bin 1 (50 % rotated, broad)
+    frqbins = np.concatenate(([frqbins[0] - 1.5 * n_chroma], frqbins))
+    binwidthbins = np.concatenate((np.maximum(frqbins[1:] - frqbins[:-1], 1.0), [1]))
+    D = np.subtract.outer(frqbins, np.arange(0, n_chroma, dtype="d")).T
+    n_chroma2 = np.round(float(n_chroma) / 2)
+    D = np.remainder(D + n_chroma2 + 10 * n_chroma, n_chroma) - n_chroma2
+    wts = np.exp(-0.5 * (2 * D / np.tile(binwidthbins, (n_chroma, 1))) ** 2)
+    if norm is not None:
+        length = np.sum(np.abs(wts) ** norm, axis=0, keepdims=True) ** (1.0 / norm)
+        wts = wts / _safe_norm(length, wts.dtype)
+    if octwidth is not None:
+        wts *= np.tile(
+            np.exp(-0.5 * (((frqbins / n_chroma - ctroct) / octwidth) ** 2)),
+            (n_chroma, 1),
+        )
+    if base_c:
+        wts = np.roll(wts, -3 * (n_chroma // 12), axis=0)
+    return np.ascontiguousarray(wts[:, : int(1 + n_fft / 2)], dtype=dtype)
+
+
+def chroma_stft(
+    *,
+    y=None,
+    S=None,
+    sr=22050,
+    n_fft=2048,
+    hop_length=512,
+    win_length=None,
+    window="hann",
+    center=True,
+    n_chroma=12,
+    tuning=0.0,
+    filterbank=None,
+):
+    """Chromagram from a power spectrogram, each frame scaled to max 1.
+
+    librosa's ``feature.chroma_stft`` with ``norm=np.inf`` (S4), except that
+    ``tuning`` defaults to 0.0 (A440) instead of being estimated from the
+    signal: estimating the tuning of speech is meaningless and would make
+    the features depend on a noisy pitch-tracking step. Pass
+    ``tuning=librosa.estimate_tuning(...)`` yourself to reproduce librosa's
+    default exactly.
+
+    Parameters
+    ----------
+    y, n_fft, hop_length, win_length, window, center
+        As in :func:`spectral_centroid`.
+    S : ndarray of shape (..., n_frames, n_bins), optional
+        *Power* spectrogram (time-major), as in librosa.
+    sr : int, default=22050
+    n_chroma : int, default=12
+    tuning : float, default=0.0
+        Deviation from A440 in fractions of a chroma bin.
+    filterbank : ndarray of shape (n_chroma, n_bins), optional
+        Precomputed :func:`chroma_filterbank` (the transformers reuse one).
+
+    Returns
+    -------
+    chroma : ndarray of float32, shape (..., n_frames, n_chroma)
+        Column 0 is C, 1 is C#, ..., 11 is B. Silent frames are all 0.
+    """
+    S, n_fft = _spectrogram(
+        y=y,
+        S=S,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        power=2.0,
+        name="chroma_stft",
+    )
+    if filterbank is None:
+        filterbank = chroma_filterbank(
+            sr=sr, n_fft=n_fft, n_chroma=n_chroma, tuning=tuning
+        )
+    raw = S @ filterbank.T.astype(S.dtype, copy=False)
+    peak = np.abs(raw).max(axis=-1, keepdims=True)
+    return (raw / _safe_norm(peak, raw.dtype)).astype(np.float32)
+
+
+# ------------------------------------------------------------------ tempo
+def onset_strength(
+    *,
+    y=None,
+    S=None,
+    sr=22050,
+    n_fft=2048,
+    hop_length=512,
+    n_mels=128,
+    lag=1,
+    center=True,
+    mel_basis=None,
+):
+    """Onset strength envelope: mean positive change of the log-mel spectrum.
+
+    librosa's ``onset.onset_strength`` with its defaults: 128-band Slaney
+    mel power spectrogram up to ``sr / 2``, ``power_to_db`` (ref 1.0,
+    ``amin=1e-10``, ``top_db=80``), first difference with ``lag``, half-wave
+    rectified, averaged over bands, then shifted right by
+    ``lag + n_fft // (2 * hop_length)`` frames (when ``center``) so it lines
+    up with the STFT frames.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,), optional
+    S : ndarray of shape (n_frames, n_mels), optional
+        Log-power (dB) mel spectrogram, time-major.
+    sr, n_fft, hop_length, n_mels, lag, center
+    mel_basis : ndarray of shape (n_mels, n_fft // 2 + 1), optional
+        Precomputed Slaney mel filter bank.
+
+    Returns
+    -------
+    onset_envelope : ndarray of float32, shape (n_frames,)
+    """
+    _check_positive("lag", lag)
+    if S is None:
+        if y is None:
+            raise ValueError("onset_strength: give either y or S")
+        P = stft(
+            y=np.asarray(y, dtype=np.float32),
+            n_fft=n_fft,
+            hop_length=hop_length,
+            window="hann",
+            center=center,
+            power=2.0,
+        )
+        if mel_basis is None:
+            mel_basis = _slaney_mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
+        S = power_to_db(
+            S=P @ mel_basis.T.astype(P.dtype, copy=False),
+            ref=1.0,
+            amin=1e-10,
+            top_db=80.0,
+        )
+    S = np.atleast_2d(np.asarray(S))
+    n_frames = S.shape[-2]
+    env = np.maximum(0.0, S[..., lag:, :] - S[..., :-lag, :]).mean(axis=-1)
+    pad = lag + (n_fft // (2 * hop_length) if center else 0)
+    out = np.zeros(S.shape[:-2] + (n_frames + pad,), dtype=np.float32)
+    out[..., pad : pad + env.shape[-1]] = env
+    if center:
+        out = out[..., :n_frames]
+    return out
+
+
+def _slaney_mel(*, sr, n_fft, n_mels):
+    return mel_filterbank(
+        sr=sr,
+        n_fft=n_fft,
+        n_mels=n_mels,
+        fmin=0.0,
+        fmax=sr / 2.0,
+        htk=False,
+        norm="slaney",
+    )
+
+
+def tempo_frequencies(n_bins, *, sr=22050, hop_length=512):
+    """BPM of each autocorrelation lag (lag 0 is ``inf``), as in librosa."""
+    bpm = np.empty(int(n_bins), dtype=np.float64)
+    bpm[0] = np.inf
+    bpm[1:] = 60.0 * sr / (hop_length * np.arange(1.0, n_bins))
+    return bpm
+
+
+def tempogram(*, onset_envelope, win_length=384, center=True):
+    """Autocorrelation tempogram of an onset envelope, each frame max-normalised.
+
+    librosa's ``feature.tempogram`` (Hann window, linear-ramp padding to zero
+    at the ends when ``center``).
+
+    Parameters
+    ----------
+    onset_envelope : ndarray of shape (n_frames,)
+    win_length : int, default=384
+        Autocorrelation window in onset frames.
+    center : bool, default=True
+
+    Returns
+    -------
+    tempogram : ndarray of float64, shape (n_frames, win_length)
+        Time-major; column ``l`` is lag ``l``.
+    """
+    _check_positive("win_length", win_length)
+    env = np.asarray(onset_envelope, dtype=np.float64)
+    if env.ndim != 1:
+        raise ValueError(f"onset_envelope must be 1-D. Received: shape={env.shape}")
+    n = env.shape[-1]
+    if center:
+        env = np.pad(env, (win_length // 2,) * 2, mode="linear_ramp", end_values=(0, 0))
+    if len(env) < win_length:
+        env = np.pad(env, (0, win_length - len(env)))
+    frames = np.lib.stride_tricks.sliding_window_view(env, win_length)
+    if center:
+        frames = frames[:n]
+    # periodic Hann (scipy.signal.get_window(..., fftbins=True))
+    k = np.arange(win_length)
+    window = 0.5 - 0.5 * np.cos(2.0 * np.pi * k / win_length)
+    x = frames * window
+    from scipy.fft import irfft, next_fast_len, rfft
+
+    n_pad = next_fast_len(2 * win_length - 1, real=True)
+    spec = rfft(x, n=n_pad, axis=-1)
+    ac = irfft(spec.real**2 + spec.imag**2, n=n_pad, axis=-1)[:, :win_length]
+    peak = np.abs(ac).max(axis=-1, keepdims=True)
+    return ac / _safe_norm(peak, ac.dtype)
+
+
+def tempo(
+    *,
+    y=None,
+    onset_envelope=None,
+    sr=22050,
+    n_fft=2048,
+    hop_length=512,
+    start_bpm=120.0,
+    std_bpm=1.0,
+    ac_size=8.0,
+    max_tempo=320.0,
+    mel_basis=None,
+):
+    """Global tempo estimate in beats per minute.
+
+    librosa's ``feature.rhythm.tempo`` (``aggregate=np.mean``): onset
+    strength envelope (:func:`onset_strength`), autocorrelation tempogram
+    over ``ac_size`` seconds (:func:`tempogram`), averaged over time,
+    weighted by a log-normal prior ``exp(-0.5 * ((log2 bpm - log2 start_bpm)
+    / std_bpm)**2)`` and restricted to lags below ``max_tempo``; the
+    tempo is the BPM of the best lag. The result is therefore one of the
+    discrete lag tempi ``60 * sr / (hop_length * lag)``.
+
+    Speech has no beat; on speech the estimate is a property of the syllable
+    rhythm, not a musical tempo. Silent input gives the lag closest to
+    ``start_bpm`` (the prior alone).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,), optional
+    onset_envelope : ndarray of shape (n_frames,), optional
+    sr, n_fft, hop_length
+    start_bpm : float, default=120.0
+    std_bpm : float, default=1.0
+        Width of the prior in octaves.
+    ac_size : float, default=8.0
+        Autocorrelation window in seconds.
+    max_tempo : float or None, default=320.0
+    mel_basis : ndarray, optional
+        Precomputed Slaney mel filter bank for :func:`onset_strength`.
+
+    Returns
+    -------
+    bpm : float
+    """
+    if not start_bpm > 0:
+        raise ValueError(f"start_bpm must be > 0. Received: start_bpm={start_bpm!r}")
+    if not std_bpm > 0:
+        raise ValueError(f"std_bpm must be > 0. Received: std_bpm={std_bpm!r}")
+    if onset_envelope is None:
+        if y is None:
+            raise ValueError("tempo: give either y or onset_envelope")
+        onset_envelope = onset_strength(
+            y=y, sr=sr, n_fft=n_fft, hop_length=hop_length, mel_basis=mel_basis
+        )
+    win_length = max(1, int(np.floor(ac_size * sr)) // hop_length)
+    tg = tempogram(onset_envelope=onset_envelope, win_length=win_length)
+    tg = tg.mean(axis=0)
+    bpms = tempo_frequencies(win_length, sr=sr, hop_length=hop_length)
+    with np.errstate(divide="ignore"):
+        logprior = -0.5 * ((np.log2(bpms) - np.log2(start_bpm)) / std_bpm) ** 2
+    if max_tempo is not None:
+        max_idx = int(np.argmax(bpms < max_tempo))
+        logprior[:max_idx] = -np.inf
+    best = int(np.argmax(np.log1p(1e6 * tg) + logprior))
+    return float(bpms[best])

@@ -1,0 +1,539 @@
+"""``evaluate``: fit and score a pipeline under a protocol, keep everything."""
+
+import json
+import platform
+import sys
+import time
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.pipeline import Pipeline as _SkPipeline
+from sklearn.utils import _safe_indexing
+
+from ..metrics import classification_table, score_all
+from ._protocols import Protocol, get_protocol
+
+__all__ = ["EvaluationResult", "evaluate", "fit_with_validation", "predict_with_proba"]
+
+
+def _final_step(estimator):
+    if isinstance(estimator, _SkPipeline):
+        return estimator.steps[-1][1]
+    return estimator
+
+
+def _accepts_validation_data(estimator):
+    try:
+        return "validation_data" in _final_step(estimator).get_params(deep=False)
+    except Exception:  # pragma: no cover - exotic estimators
+        return False
+
+
+def fit_with_validation(
+    estimator, X_train, y_train, X_val=None, y_val=None, **fit_params
+):
+    """Fit ``estimator``, giving its final step validation data when it can use it.
+
+    When the final step (the estimator itself, or a Pipeline's last step)
+    has a ``validation_data`` parameter — every network of
+    :mod:`sklearn_ser.models` does — the preceding steps are fitted on the
+    training data, the validation data is transformed by them, and the final
+    step is fitted with ``validation_data=(X_val_transformed, y_val)``
+    (so early stopping and ``val_*`` curves use it). The parameter is reset
+    to ``None`` after fitting, so the saved model does not carry the data.
+    Other estimators ignore the validation part (it is then simply unused).
+
+    Returns
+    -------
+    estimator : the fitted estimator
+    used_validation : bool
+    """
+    if X_val is None or len(y_val) == 0 or not _accepts_validation_data(estimator):
+        estimator.fit(X_train, y_train, **fit_params)
+        return estimator, False
+    final = _final_step(estimator)
+    if isinstance(estimator, _SkPipeline) and len(estimator.steps) > 1:
+        pre = estimator[:-1]
+        pre_params = {
+            k: v
+            for k, v in fit_params.items()
+            if not k.startswith(estimator.steps[-1][0] + "__")
+        }
+        last_params = {
+            k.split("__", 1)[1]: v
+            for k, v in fit_params.items()
+            if k.startswith(estimator.steps[-1][0] + "__")
+        }
+        Xt = pre.fit_transform(X_train, y_train, **pre_params)
+        Xv = pre.transform(X_val)
+    else:
+        Xt, Xv, last_params = X_train, X_val, fit_params
+    final.set_params(validation_data=(Xv, np.asarray(y_val)))
+    try:
+        final.fit(Xt, y_train, **last_params)
+    finally:
+        final.set_params(validation_data=None)
+    return estimator, True
+
+
+def predict_with_proba(estimator, X):
+    """``(predict(X), predict_proba(X) or None)``, transforming X only once.
+
+    For a Pipeline the features are computed once and given to the final
+    step's ``predict`` and ``predict_proba`` (which may disagree for
+    calibrated models: the label always comes from ``predict``).
+    """
+    if isinstance(estimator, _SkPipeline) and len(estimator.steps) > 1:
+        Xt = estimator[:-1].transform(X)
+        final = estimator.steps[-1][1]
+    else:
+        Xt, final = X, estimator
+    y_pred = np.asarray(final.predict(Xt))
+    proba = None
+    if hasattr(final, "predict_proba"):
+        proba = np.asarray(final.predict_proba(Xt), dtype=float)
+    return y_pred, proba
+
+
+def _history(estimator):
+    hist = getattr(_final_step(estimator), "history_", None)
+    if not hist:
+        return None
+    try:
+        return {str(k): [float(v) for v in vals] for k, vals in dict(hist).items()}
+    except (TypeError, ValueError):
+        return None
+
+
+def _fit_fold(
+    estimator,
+    X,
+    y,
+    groups,
+    train,
+    val,
+    test,
+    fit_params,
+    use_validation,
+    fold,
+    verbose,
+    keep_estimator,
+):
+    est = clone(estimator)
+    Xtr, ytr = _safe_indexing(X, train), y[train]
+    Xv = _safe_indexing(X, val) if (use_validation and len(val)) else None
+    yv = y[val] if Xv is not None else None
+    if verbose:
+        print(
+            f"[evaluate] fold {fold + 1}: fitting on {len(train)} samples"
+            + (f" ({len(val)} validation)" if len(val) else "")
+            + f", testing on {len(test)}",
+            file=sys.stderr,
+            flush=True,
+        )
+    t0 = time.perf_counter()
+    est, used_val = fit_with_validation(est, Xtr, ytr, Xv, yv, **fit_params)
+    fit_time = time.perf_counter() - t0
+    Xte = _safe_indexing(X, test)
+    t0 = time.perf_counter()
+    y_pred, proba = predict_with_proba(est, Xte)
+    predict_time = time.perf_counter() - t0
+    classes = np.asarray(getattr(est, "classes_", np.unique(ytr)))
+    out = {
+        "fold": fold,
+        "train": np.asarray(train),
+        "validation": np.asarray(val),
+        "test": np.asarray(test),
+        "y_pred": y_pred,
+        "proba": None if proba is None else np.asarray(proba, dtype=float),
+        "classes": classes,
+        "fit_time": fit_time,
+        "predict_time": predict_time,
+        "history": _history(est),
+        "used_validation": used_val,
+        "estimator": est if keep_estimator else None,
+    }
+    if groups is not None:
+        tr_s, te_s = set(groups[train]), set(groups[test])
+        out["n_train_speakers"] = len(tr_s)
+        out["n_test_speakers"] = len(te_s)
+        out["n_shared_speakers"] = len(tr_s & te_s)
+    if verbose:
+        acc = float(np.mean(y_pred == y[test]))
+        print(
+            f"[evaluate] fold {fold + 1}: accuracy {acc:.3f} "
+            f"(fit {fit_time:.1f}s, predict {predict_time:.1f}s)",
+            file=sys.stderr,
+            flush=True,
+        )
+    return out
+
+
+class EvaluationResult:
+    """Everything :func:`evaluate` measured, ready for reports and plots.
+
+    Attributes
+    ----------
+    protocol : dict
+        Name, description, paper, speaker independence, splitter.
+    notes : list of str
+        What the protocol means for these speakers (e.g. TESS's two voices),
+        and whether validation data reached the estimator.
+    labels : ndarray of shape (n_classes,)
+        Class order of ``y_proba``'s columns.
+    folds : list of dict
+        Per fold: ``fold``, ``train``/``validation``/``test`` indices,
+        ``scores`` (dict), ``fit_time``, ``predict_time`` (seconds),
+        ``history`` (per-epoch dict from the estimator's ``history_``, or
+        ``None``), ``used_validation``, and speaker counts
+        (``n_train_speakers``, ``n_test_speakers``, ``n_shared_speakers``)
+        when groups were given.
+    y_true, y_pred : ndarray of shape (n_predictions,)
+        Test labels and predictions of all folds, concatenated in fold order
+        (out-of-fold predictions for k-fold protocols).
+    y_proba : ndarray of shape (n_predictions, n_classes) or None
+    indices : ndarray of int
+        Sample index (into the evaluated X) of each prediction.
+    fold_of : ndarray of int
+        Fold number of each prediction.
+    estimators : list or None
+        Fitted estimators per fold when ``return_estimators=True``.
+    estimator_repr : str
+    """
+
+    def __init__(
+        self,
+        *,
+        protocol,
+        notes,
+        labels,
+        folds,
+        y_true,
+        y_pred,
+        y_proba,
+        indices,
+        fold_of,
+        estimators=None,
+        estimator_repr="",
+    ):
+        self.protocol = protocol
+        self.notes = notes
+        self.labels = labels
+        self.folds = folds
+        self.y_true = y_true
+        self.y_pred = y_pred
+        self.y_proba = y_proba
+        self.indices = indices
+        self.fold_of = fold_of
+        self.estimators = estimators
+        self.estimator_repr = estimator_repr
+
+    @property
+    def n_folds(self):
+        return len(self.folds)
+
+    @property
+    def fold_scores(self):
+        """List of per-fold score dicts."""
+        return [f["scores"] for f in self.folds]
+
+    def _agg(self, fn):
+        names = self.fold_scores[0].keys()
+        return {k: float(fn([s[k] for s in self.fold_scores])) for k in names}
+
+    @property
+    def mean_scores(self):
+        """Mean over folds of each metric (nan-aware)."""
+        return self._agg(np.nanmean)
+
+    @property
+    def std_scores(self):
+        return self._agg(np.nanstd)
+
+    @property
+    def pooled_scores(self):
+        """Metrics on all test predictions pooled together."""
+        return score_all(self.y_true, self.y_pred, self.y_proba, labels=self.labels)
+
+    @property
+    def histories(self):
+        """Per-fold training histories (``None`` entries for non-Keras steps)."""
+        return [f["history"] for f in self.folds]
+
+    def table(self, digits=3):
+        """:class:`~sklearn_ser.metrics.ClassificationTable` of the pooled predictions."""
+        return classification_table(
+            self.y_true,
+            self.y_pred,
+            labels=self.labels,
+            digits=digits,
+            title=f"{self.protocol['name']}: {len(self.y_true)} test predictions",
+        )
+
+    def confusion_matrix(self, normalize=None):
+        """Confusion matrix of the pooled predictions (rows true, columns predicted).
+
+        ``normalize`` is ``None``, ``"true"``, ``"pred"`` or ``"all"`` as in
+        scikit-learn.
+        """
+        from sklearn.metrics import confusion_matrix
+
+        return confusion_matrix(
+            self.y_true, self.y_pred, labels=self.labels, normalize=normalize
+        )
+
+    def summary(self):
+        """A few lines: protocol, notes, mean ± std per metric, times."""
+        p = self.protocol
+        lines = [
+            f"protocol: {p['name']} ({p['description']})"
+            + (
+                " [speaker-independent]"
+                if p["speaker_independent"]
+                else " [speakers shared between training and test]"
+            ),
+        ]
+        lines += [f"note: {n}" for n in self.notes]
+        mean, std, pooled = self.mean_scores, self.std_scores, self.pooled_scores
+        lines.append(f"{self.n_folds} fold(s); metric: mean ± std over folds (pooled)")
+        for k in mean:
+            lines.append(f"  {k:<20} {mean[k]:.4f} ± {std[k]:.4f}  ({pooled[k]:.4f})")
+        fit = sum(f["fit_time"] for f in self.folds)
+        pred = sum(f["predict_time"] for f in self.folds)
+        lines.append(f"time: fit {fit:.1f}s, predict {pred:.1f}s (all folds)")
+        return "\n".join(lines)
+
+    def report(self, markdown=False):
+        """Summary followed by the per-class table (text or Markdown)."""
+        table = self.table()
+        body = table.to_markdown() if markdown else table.to_text()
+        return self.summary() + "\n\n" + body
+
+    def to_dict(self):
+        """JSON-ready dict (scores, per-fold details, table, confusion matrix)."""
+        folds = []
+        for f in self.folds:
+            d = {k: v for k, v in f.items() if k not in ("train", "validation", "test")}
+            d["n_train"] = len(f["train"])
+            d["n_validation"] = len(f["validation"])
+            d["n_test"] = len(f["test"])
+            d["test_indices"] = [int(i) for i in f["test"]]
+            folds.append(d)
+        out = {
+            "protocol": self.protocol,
+            "notes": self.notes,
+            "labels": [_plain(v) for v in self.labels],
+            "n_folds": self.n_folds,
+            "mean_scores": self.mean_scores,
+            "std_scores": self.std_scores,
+            "pooled_scores": self.pooled_scores,
+            "folds": folds,
+            "table": self.table().to_dict(),
+            "confusion_matrix": self.confusion_matrix().tolist(),
+            "estimator": self.estimator_repr,
+            "python": platform.python_version(),
+        }
+        return json.loads(json.dumps(out, default=_json_default))
+
+    def __repr__(self):
+        m = self.mean_scores
+        return (
+            f"EvaluationResult(protocol={self.protocol['name']!r}, "
+            f"n_folds={self.n_folds}, accuracy={m['accuracy']:.4f}, "
+            f"uar={m['uar']:.4f})"
+        )
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _json_default(o):
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return repr(o)
+
+
+class _CVProtocol:
+    """Adapter giving any scikit-learn splitter the protocol interface."""
+
+    def __init__(self, cv):
+        self.cv = cv
+
+    def split_with_validation(self, X, y, groups):
+        empty = np.array([], dtype=int)
+        for train, test in self.cv.split(X, y, groups):
+            yield train, empty, test
+
+
+def _resolve(protocol, estimator, y, random_state):
+    if isinstance(protocol, str):
+        protocol = get_protocol(protocol, random_state=random_state)
+    if isinstance(protocol, Protocol):
+        return protocol, protocol.to_dict()
+    if hasattr(protocol, "split_with_validation"):
+        info = {
+            "name": type(protocol).__name__,
+            "description": repr(protocol),
+            "paper": "",
+            "speaker_independent": None,
+            "splitter": repr(protocol),
+            "counterpart": None,
+        }
+        return protocol, info
+    cv = check_cv(protocol, y, classifier=is_classifier(estimator))
+    info = {
+        "name": type(cv).__name__,
+        "description": repr(cv),
+        "paper": "",
+        "speaker_independent": None,
+        "splitter": repr(cv),
+        "counterpart": None,
+    }
+    return _CVProtocol(cv), info
+
+
+def evaluate(
+    estimator,
+    X,
+    y,
+    groups=None,
+    *,
+    protocol="speaker-kfold",
+    n_jobs=None,
+    verbose=0,
+    fit_params=None,
+    use_validation=True,
+    return_estimators=False,
+    random_state=0,
+):
+    """Fit and test ``estimator`` on every split of a protocol.
+
+    Parameters
+    ----------
+    estimator : estimator or Pipeline
+        Cloned for every fold.
+    X : array-like of shape (n_samples,) or (n_samples, ...)
+        Audio paths/waveforms (the toolkit's data contract) or features.
+    y : array-like of shape (n_samples,)
+    groups : array-like of shape (n_samples,) or None
+        Speaker ids. Required by speaker-independent protocols; with paper
+        protocols they are used only to count speakers shared between
+        training and test.
+    protocol : str, Protocol, splitter, int or iterable, default="speaker-kfold"
+        A name from :func:`~sklearn_ser.model_selection.list_protocols`, a
+        :class:`Protocol`, any object with ``split_with_validation``, or
+        anything scikit-learn's ``check_cv`` accepts (an int means stratified
+        k-fold for classifiers).
+    n_jobs : int or None
+        Folds run in parallel with joblib.
+    verbose : int, default=0
+        > 0 prints one line per fold on stderr.
+    fit_params : dict or None
+        Passed to ``fit`` (``"step__param"`` keys for Pipelines).
+    use_validation : bool, default=True
+        Give validation parts (e.g. S2's 10%) to estimators that accept them
+        (see :func:`fit_with_validation`). Validation samples are never
+        trained on as ordinary training data and never tested.
+    return_estimators : bool, default=False
+        Keep the fitted estimator of every fold in ``result.estimators``.
+    random_state : int or None, default=0
+        Seed of named protocols.
+
+    Returns
+    -------
+    EvaluationResult
+    """
+    y = np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(
+            f"X and y must have the same length. Received: {len(X)} and {len(y)}"
+        )
+    if groups is not None:
+        groups = np.asarray(groups)
+        if len(groups) != len(y):
+            raise ValueError(
+                f"groups must have one entry per sample ({len(y)}). "
+                f"Received: {len(groups)}"
+            )
+    splitter, info = _resolve(protocol, estimator, y, random_state)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        splits = list(splitter.split_with_validation(X, y, groups))
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    notes = list(splitter.explain(groups)) if hasattr(splitter, "explain") else []
+    fit_params = dict(fit_params or {})
+    jobs = (
+        delayed(_fit_fold)(
+            estimator,
+            X,
+            y,
+            groups,
+            tr,
+            va,
+            te,
+            fit_params,
+            use_validation,
+            k,
+            verbose,
+            return_estimators,
+        )
+        for k, (tr, va, te) in enumerate(splits)
+    )
+    folds = Parallel(n_jobs=n_jobs)(jobs)
+    labels = np.unique(np.concatenate([y] + [f["classes"] for f in folds]))
+    y_true, y_pred, probas, idx, fold_of = [], [], [], [], []
+    have_proba = all(f["proba"] is not None for f in folds)
+    for f in folds:
+        yt = y[f["test"]]
+        aligned = None
+        if have_proba:
+            aligned = np.zeros((len(yt), len(labels)))
+            cols = np.searchsorted(labels, f["classes"])
+            aligned[:, cols] = f["proba"]
+        f["scores"] = score_all(
+            yt, f["y_pred"], aligned, labels=labels if have_proba else None
+        )
+        y_true.append(yt)
+        y_pred.append(f["y_pred"])
+        probas.append(aligned)
+        idx.append(f["test"])
+        fold_of.append(np.full(len(yt), f["fold"]))
+    if any(len(f["validation"]) for f in folds):
+        used = sum(f["used_validation"] for f in folds)
+        notes.append(
+            "validation parts were given to the estimator as validation_data"
+            if used
+            else "validation parts were held out unused: the final estimator has no "
+            "validation_data parameter"
+        )
+    if groups is not None and not info.get("speaker_independent", False):
+        shared = [f.get("n_shared_speakers", 0) for f in folds]
+        if any(shared):
+            notes.append(
+                f"speakers shared between training and test: {max(shared)} of "
+                f"{len(np.unique(groups))} (not speaker-independent)"
+            )
+    estimators = [f.pop("estimator") for f in folds]
+    for f in folds:
+        for key in ("y_pred", "proba", "classes"):
+            f.pop(key)
+    return EvaluationResult(
+        protocol=info,
+        notes=notes,
+        labels=labels,
+        folds=folds,
+        y_true=np.concatenate(y_true),
+        y_pred=np.concatenate(y_pred),
+        y_proba=np.concatenate(probas) if have_proba else None,
+        indices=np.concatenate(idx),
+        fold_of=np.concatenate(fold_of),
+        estimators=estimators if return_estimators else None,
+        estimator_repr=repr(estimator),
+    )

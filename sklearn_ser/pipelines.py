@@ -1,0 +1,359 @@
+"""Named, ready-to-fit pipelines for each paper system.
+
+``list_pipelines()`` describes them without importing TensorFlow;
+``get_pipeline(name, **overrides)`` builds a fresh, unfitted
+:class:`sklearn_ser.Pipeline` (features + classifier) and applies
+``set_params(**overrides)`` (``"svc__estimator__C": 10``,
+``"emotionunet__epochs": 5``).
+
+Choices the papers leave open are written in each entry's ``notes``. Audio is
+read at 16 kHz (the corpora's own rate) except where a paper fixes the rate
+(S1: 22.05 kHz). Probabilities for SVMs come from
+``CalibratedClassifierCV(SVC(), ensemble=False)`` (the replacement of
+scikit-learn 1.9 for the deprecated ``SVC(probability=True)``, same Platt
+scaling) under the step name ``svc``.
+"""
+
+from dataclasses import dataclass
+
+__all__ = ["PipelineSpec", "get_pipeline", "list_pipelines"]
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """Registry entry.
+
+    Attributes
+    ----------
+    name, description : str
+    paper : str
+        ``"S0"`` … ``"S4"``.
+    protocol : str
+        The paper's protocol (a :func:`~sklearn_ser.model_selection.get_protocol` name).
+    speaker_protocol : str
+        Its speaker-independent counterpart.
+    uses_keras : bool
+        Whether building it imports TensorFlow.
+    notes : str
+    """
+
+    name: str
+    description: str
+    paper: str
+    protocol: str
+    speaker_protocol: str
+    uses_keras: bool
+    builder: object
+    notes: str = ""
+
+
+def _svc(random_state):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import SVC
+
+    return (
+        "svc",
+        CalibratedClassifierCV(SVC(random_state=random_state), ensemble=False),
+    )
+
+
+def _pooled_mfcc(**kw):
+    from .features import MFCC, FrameStats
+
+    return [MFCC(sr=16000, n_mfcc=40, **kw), FrameStats(stats=("mean",))]
+
+
+def _mfcc_svm(rs):
+    from sklearn.preprocessing import StandardScaler
+
+    from . import Pipeline
+
+    return Pipeline([*_pooled_mfcc(), StandardScaler(), _svc(rs)])
+
+
+def _mfcc_tree(rs):
+    from sklearn.tree import DecisionTreeClassifier
+
+    from . import Pipeline
+
+    return Pipeline([*_pooled_mfcc(), DecisionTreeClassifier(random_state=rs)])
+
+
+def _mfcc_autoencoder_svm(rs):
+    from sklearn.preprocessing import StandardScaler
+
+    from . import Pipeline
+    from .models import AutoencoderFeatures
+
+    return Pipeline(
+        [
+            *_pooled_mfcc(),
+            StandardScaler(),
+            AutoencoderFeatures(random_state=rs),
+            _svc(rs),
+        ]
+    )
+
+
+def _image_net(cls_name, size):
+    def build(rs):
+        from . import Pipeline, models
+        from .features import SpectrogramImage
+
+        cls = getattr(models, cls_name)
+        return Pipeline(
+            [SpectrogramImage(size=(size, size), sr=16000), cls(random_state=rs)]
+        )
+
+    return build
+
+
+def _stft_emotionunet(rs):
+    from . import Pipeline
+    from .features import STFT
+    from .models import EmotionUnet
+
+    return Pipeline(
+        [
+            STFT(sr=16000, duration=3.0),
+            EmotionUnet(
+                random_state=rs, reduce_lr_patience=2, early_stopping_patience=6
+            ),
+        ]
+    )
+
+
+def _pooled_dense(feature):
+    def build(rs):
+        from sklearn.preprocessing import StandardScaler
+
+        from . import Pipeline
+        from .features import LMFB, MFCC, FrameStats
+        from .models import DenseClassifier
+
+        feat = MFCC(sr=16000, n_mfcc=40) if feature == "mfcc" else LMFB(sr=16000)
+        return Pipeline(
+            [feat, FrameStats(), StandardScaler(), DenseClassifier(random_state=rs)]
+        )
+
+    return build
+
+
+def _mfcc_lstm(rs):
+    from . import Pipeline
+    from .features import MFCC
+    from .models import LSTMClassifier
+
+    return Pipeline(
+        [MFCC(sr=16000, n_mfcc=40, duration=3.0), LSTMClassifier(random_state=rs)]
+    )
+
+
+def _music(model):
+    def build(rs):
+        from sklearn.preprocessing import StandardScaler
+
+        from . import Pipeline, models
+        from .features import MusicFeatures
+
+        cls = {"lstm": models.LSTMClassifier, "cnn20": models.CNN20}[model]
+        return Pipeline([MusicFeatures(), StandardScaler(), cls(random_state=rs)])
+
+    return build
+
+
+def _mfcc_windows_gru(rs):
+    from . import Pipeline
+    from .features import MFCC, SlidingWindows
+    from .models import SequenceCNN
+
+    return Pipeline(
+        [
+            MFCC(sr=22050, n_mfcc=40, n_fft=2048, hop_length=512, duration=5.0),
+            SlidingWindows(),
+            SequenceCNN(head="gru", random_state=rs),
+        ]
+    )
+
+
+_S0_67, _S0_80 = (
+    ("s0-random-67-33", "speaker-holdout-67-33"),
+    ("s0-random-80-20", "speaker-holdout-80-20"),
+)
+_S2 = ("s2-random-65-10-25", "speaker-holdout-65-10-25")
+_S4 = ("s4-kfold", "speaker-kfold")
+_S1 = ("s1-speaker-10-10", "s1-speaker-10-10")
+
+_SPECS = [
+    PipelineSpec(
+        "mfcc-svm",
+        "mean MFCC (40) -> standardise -> SVM (RBF)",
+        "S0",
+        *_S0_67,
+        False,
+        _mfcc_svm,
+        "S0 averages MFCCs over time (FrameStats mean); we standardise before the SVM.",
+    ),
+    PipelineSpec(
+        "mfcc-tree", "mean MFCC (40) -> decision tree", "S0", *_S0_67, False, _mfcc_tree
+    ),
+    PipelineSpec(
+        "mfcc-autoencoder-svm",
+        "mean MFCC -> deep autoencoder code (feature II) -> SVM",
+        "S0",
+        *_S0_67,
+        True,
+        _mfcc_autoencoder_svm,
+    ),
+    PipelineSpec(
+        "spectrogram-alexnet",
+        "spectrogram image 227x227x3 -> AlexNet",
+        "S0",
+        *_S0_80,
+        True,
+        _image_net("AlexNet", 227),
+    ),
+    PipelineSpec(
+        "spectrogram-squeezenet",
+        "spectrogram image 224x224x3 -> SqueezeNet",
+        "S0",
+        *_S0_80,
+        True,
+        _image_net("SqueezeNet", 224),
+    ),
+    PipelineSpec(
+        "spectrogram-mobilenet",
+        "spectrogram image 224x224x3 -> MobileNet",
+        "S0",
+        *_S0_80,
+        True,
+        _image_net("MobileNet", 224),
+    ),
+    PipelineSpec(
+        "spectrogram-resnet50",
+        "spectrogram image 224x224x3 -> ResNet50",
+        "S0",
+        *_S0_80,
+        True,
+        _image_net("ResNet50", 224),
+    ),
+    PipelineSpec(
+        "stft-emotionunet",
+        "STFT spectrogram (3 s) -> EmotionUnet (Conv1D U-Net)",
+        "S2",
+        *_S2,
+        True,
+        _stft_emotionunet,
+        "ReduceLROnPlateau(2) and EarlyStopping(6) on the validation part.",
+    ),
+    PipelineSpec(
+        "mfcc-dense",
+        "mean MFCC -> densely connected network",
+        "S3",
+        *_S4,
+        True,
+        _pooled_dense("mfcc"),
+        "S3 gives no split; 5-fold CV is our choice.",
+    ),
+    PipelineSpec(
+        "lmfb-dense",
+        "mean log Mel filter bank -> dense network",
+        "S3",
+        *_S4,
+        True,
+        _pooled_dense("lmfb"),
+        "S3 gives no split; 5-fold CV is our choice.",
+    ),
+    PipelineSpec(
+        "mfcc-lstm",
+        "MFCC frames (3 s) -> LSTM",
+        "S3",
+        *_S4,
+        True,
+        _mfcc_lstm,
+        "S3 gives no split; 5-fold CV is our choice.",
+    ),
+    PipelineSpec(
+        "music-lstm",
+        "music descriptors -> LSTM (S4 baseline)",
+        "S4",
+        *_S4,
+        True,
+        _music("lstm"),
+    ),
+    PipelineSpec(
+        "music-cnn20",
+        "music descriptors -> 20-layer CNN",
+        "S4",
+        *_S4,
+        True,
+        _music("cnn20"),
+    ),
+    PipelineSpec(
+        "mfcc-windows-gru",
+        "MFCC 5 s at 22.05 kHz -> 9x40x40 windows -> CNN + GRU (S1 audio only)",
+        "S1",
+        *_S1,
+        True,
+        _mfcc_windows_gru,
+    ),
+]
+_REGISTRY = {s.name: s for s in _SPECS}
+
+
+def list_pipelines():
+    """The registered pipelines (name -> :class:`PipelineSpec`), no TensorFlow import.
+
+    Examples
+    --------
+    >>> specs = list_pipelines()
+    >>> specs["mfcc-svm"].paper, specs["mfcc-svm"].protocol
+    ('S0', 's0-random-67-33')
+    """
+    return dict(_REGISTRY)
+
+
+def get_pipeline_spec(name):
+    """The :class:`PipelineSpec` called ``name`` (ValueError naming the choices)."""
+    if name not in _REGISTRY:
+        raise ValueError(
+            f"Unknown pipeline. Choose one of {sorted(_REGISTRY)}. Received: "
+            f"pipeline={name!r}"
+        )
+    return _REGISTRY[name]
+
+
+def get_pipeline(name, *, random_state=0, **overrides):
+    """Build a fresh, unfitted pipeline from the registry.
+
+    Parameters
+    ----------
+    name : str
+        A key of :func:`list_pipelines`.
+    random_state : int or None, default=0
+        Seed of every random step.
+    **overrides
+        ``set_params`` arguments, e.g. ``svc__estimator__C=10``.
+
+    Returns
+    -------
+    sklearn_ser.Pipeline
+
+    Raises
+    ------
+    ValueError
+        Unknown name or parameter.
+    """
+    spec = get_pipeline_spec(name)
+    pipe = spec.builder(random_state)
+    if overrides:
+        valid = pipe.get_params(deep=True)
+        bad = sorted(k for k in overrides if k not in valid)
+        if bad:
+            raise ValueError(
+                f"Unknown parameter(s) {bad} for pipeline {name!r}; its parameters "
+                f"include {sorted(k for k in valid if '__' in k)[:40]}. "
+                f"Received: {', '.join(bad)}"
+            )
+        pipe.set_params(**overrides)
+    return pipe
