@@ -1,0 +1,331 @@
+"""EmotionUnet (S2): a U-Net of Conv1D modules over STFT spectrogram frames.
+
+Görmez, "EmotionUnet: Konuşma Duygu Tanıma için U-Net Tabanlı Özgün Derin
+Öğrenme Modeli", AJIT-e 16(3), 2025.
+"""
+
+import keras
+from keras import layers
+
+from ._base import BaseSERClassifier
+
+__all__ = [
+    "EMOTIONUNET_PAPER_PARAMS",
+    "EMOTIONUNET_SEARCH_SPACE",
+    "EmotionUnet",
+    "build_emotionunet",
+    "emotionunet_search_space",
+]
+
+_FILTERS = tuple(f"filters_{i}" for i in range(1, 7))
+
+# S2, table 2: best hyper-parameters found by gp_minimize per dataset.
+EMOTIONUNET_PAPER_PARAMS = {
+    "TurEV-DB": dict(
+        learning_rate=0.000232,
+        epochs=100,
+        batch_size=16,
+        filters_1=256,
+        filters_2=106,
+        filters_3=256,
+        filters_4=196,
+        filters_5=18,
+        filters_6=256,
+        dense_units=764,
+    ),
+    "ANAD": dict(
+        learning_rate=0.0001208,
+        epochs=52,
+        batch_size=4,
+        filters_1=128,
+        filters_2=39,
+        filters_3=57,
+        filters_4=93,
+        filters_5=203,
+        filters_6=169,
+        dense_units=596,
+    ),
+    "BanglaSER": dict(
+        learning_rate=0.0001,
+        epochs=85,
+        batch_size=8,
+        filters_1=68,
+        filters_2=16,
+        filters_3=256,
+        filters_4=256,
+        filters_5=256,
+        filters_6=256,
+        dense_units=794,
+    ),
+    "TESS": dict(
+        learning_rate=0.0011830,
+        epochs=29,
+        batch_size=16,
+        filters_1=34,
+        filters_2=242,
+        filters_3=194,
+        filters_4=124,
+        filters_5=116,
+        filters_6=186,
+        dense_units=864,
+    ),
+}
+"""S2's best hyper-parameters per dataset (``EmotionUnet(**params)``)."""
+
+
+def emotionunet_search_space(prefix=""):
+    """S2's Bayesian-optimisation search space as a skopt dimension dict.
+
+    Parameters
+    ----------
+    prefix : str, default=""
+        Prepended to every key, e.g. ``"emotionunet__"`` to search the
+        classifier inside a Pipeline.
+
+    Returns
+    -------
+    space : dict of str to skopt.space.Dimension
+        ``learning_rate`` Real(1e-4, 1e-1, log-uniform), ``epochs``
+        Integer(5, 100), ``batch_size`` Categorical(1, 2, 4, ..., 128),
+        ``filters_1`` .. ``filters_6`` Integer(16, 256), ``dense_units``
+        Integer(100, 1500); ready for ``skopt.BayesSearchCV(search_spaces=...)``.
+    """
+    from skopt.space import Categorical, Integer, Real
+
+    space = {
+        "learning_rate": Real(1e-4, 1e-1, prior="log-uniform"),
+        "epochs": Integer(5, 100),
+        "batch_size": Categorical([1, 2, 4, 8, 16, 32, 64, 128]),
+        **{name: Integer(16, 256) for name in _FILTERS},
+        "dense_units": Integer(100, 1500),
+    }
+    return {prefix + k: v for k, v in space.items()}
+
+
+EMOTIONUNET_SEARCH_SPACE = emotionunet_search_space()
+"""S2's search space for ``BayesSearchCV`` (keys without a Pipeline prefix;
+use :func:`emotionunet_search_space` with ``prefix=`` inside a Pipeline)."""
+
+
+def _module(x, filters, kernel_size, name, bn_momentum):
+    x = layers.Conv1D(
+        filters, kernel_size, padding="same", activation="relu", name=f"{name}_conv"
+    )(x)
+    return layers.BatchNormalization(momentum=bn_momentum, name=f"{name}_bn")(x)
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not int(value) == value or int(value) < 1:
+        raise ValueError(f"{name} must be a positive int. Received: {name}={value!r}")
+    return int(value)
+
+
+def build_emotionunet(
+    input_shape,
+    n_classes,
+    *,
+    filters_1=34,
+    filters_2=242,
+    filters_3=194,
+    filters_4=124,
+    filters_5=116,
+    filters_6=186,
+    dense_units=864,
+    contracting_kernel_size=7,
+    expansive_kernel_size=5,
+    head="flatten",
+    bn_momentum=0.99,
+):
+    """Build the (uncompiled) EmotionUnet of S2.
+
+    Layout, for an input of ``T`` frames × ``F`` frequency bins (the STFT
+    spectrogram with time on the first axis; the bins are the Conv1D
+    channels, the convolutions run along time)::
+
+        contract_1 = Module(filters_1, k=7)(input)            # T x f1
+        contract_2 = Module(filters_2, k=7)(contract_1)       # T x f2
+        contract_3 = Module(filters_3, k=7)(contract_2)       # T x f3
+        skip_4 = Concatenate([Module(filters_4, k=5)(contract_3), contract_3])
+        skip_5 = Concatenate([Module(filters_5, k=5)(skip_4),     contract_2])
+        skip_6 = Concatenate([Module(filters_6, k=5)(skip_5),     contract_1])
+        Flatten -> Dense(dense_units, relu) -> Dense(n_classes, softmax)
+
+    where ``Module(f, k)`` is ``Conv1D(f, k, padding="same",
+    activation="relu")`` followed by ``BatchNormalization()`` (the paper's
+    "CNN module"; other arguments are Keras defaults). The expansive
+    modules 4, 5, 6 mirror the contracting modules 3, 2, 1: the output of
+    each expansive module is concatenated (U-Net style, along channels) with
+    the output of its mirror and fed to the next module. The paper mentions
+    no pooling or up-sampling, so none is used: every module keeps the time
+    resolution and "contracting"/"expanding" refer to the filter counts
+    chosen by the search. The fully connected layer reads the flattened
+    feature map (``head="flatten"``, the paper's FLC after the CNN);
+    ``head="global_average"`` averages over time instead (much smaller, not
+    in the paper).
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of one sample: ``(frames, bins)``; ``(n_features,)`` is read as
+        ``n_features`` steps of one channel and ``(frames, bins, channels)``
+        is reshaped to ``(frames, bins * channels)``.
+    n_classes : int
+        Number of output classes (softmax units).
+    filters_1, ..., filters_6 : int
+        Filters of the six modules (paper defaults: S2's TESS values).
+    dense_units : int, default=864
+        Units of the fully connected ReLU layer.
+    contracting_kernel_size : int, default=7
+    expansive_kernel_size : int, default=5
+    head : {"flatten", "global_average"}, default="flatten"
+    bn_momentum : float, default=0.99
+        BatchNormalization momentum (Keras' default, as in the paper). With
+        few training steps the moving statistics used at inference lag
+        behind; 0.9 adapts faster on small data.
+
+    Returns
+    -------
+    model : keras.Model
+        Uncompiled model named ``"emotionunet"``; layers are named
+        ``contract_{1,2,3}_{conv,bn}``, ``expand_{4,5,6}_{conv,bn}``,
+        ``skip_{4,5,6}``, ``flatten``, ``dense``, ``output``.
+    """
+    input_shape = tuple(int(d) for d in input_shape)
+    if len(input_shape) not in (1, 2, 3) or min(input_shape) < 1:
+        raise ValueError(
+            "input_shape must be (n_features,), (frames, bins) or "
+            f"(frames, bins, channels). Received: input_shape={input_shape}"
+        )
+    n_classes = _check_positive_int("n_classes", n_classes)
+    filters = [
+        _check_positive_int(name, value)
+        for name, value in zip(
+            _FILTERS, (filters_1, filters_2, filters_3, filters_4, filters_5, filters_6)
+        )
+    ]
+    dense_units = _check_positive_int("dense_units", dense_units)
+    if head not in ("flatten", "global_average"):
+        raise ValueError(
+            f"head must be 'flatten' or 'global_average'. Received: head={head!r}"
+        )
+
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = inputs
+    if len(input_shape) == 1:
+        x = layers.Reshape((input_shape[0], 1), name="as_sequence")(x)
+    elif len(input_shape) == 3:
+        x = layers.Reshape(
+            (input_shape[0], input_shape[1] * input_shape[2]), name="as_sequence"
+        )(x)
+
+    contract = []
+    for i in range(3):
+        x = _module(
+            x, filters[i], contracting_kernel_size, f"contract_{i + 1}", bn_momentum
+        )
+        contract.append(x)
+    for i in range(3, 6):
+        mirror = contract[5 - i]
+        y = _module(
+            x, filters[i], expansive_kernel_size, f"expand_{i + 1}", bn_momentum
+        )
+        x = layers.Concatenate(axis=-1, name=f"skip_{i + 1}")([y, mirror])
+
+    if head == "flatten":
+        x = layers.Flatten(name="flatten")(x)
+    else:
+        x = layers.GlobalAveragePooling1D(name="flatten")(x)
+    x = layers.Dense(dense_units, activation="relu", name="dense")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", name="output")(x)
+    return keras.Model(inputs, outputs, name="emotionunet")
+
+
+class EmotionUnet(BaseSERClassifier):
+    """EmotionUnet (S2) as a scikit-learn classifier.
+
+    A U-Net of six Conv1D + BatchNorm modules over spectrogram frames, one
+    dense ReLU layer and a softmax (see :func:`build_emotionunet` for the
+    exact layout and the choices the paper leaves open). Defaults are S2's
+    best values for TESS; :data:`EMOTIONUNET_PAPER_PARAMS` holds the four
+    datasets' values and :func:`emotionunet_search_space` the paper's
+    ``BayesSearchCV`` space. The paper trains with
+    ``ReduceLROnPlateau(factor=0.5, patience=2)`` and
+    ``EarlyStopping(patience=6)`` on a validation set: pass
+    ``reduce_lr_patience=2, early_stopping_patience=6`` with
+    ``validation_split`` or ``validation_data``.
+
+    Parameters
+    ----------
+    filters_1, ..., filters_6 : int, default=34, 242, 194, 124, 116, 186
+        Filters of the contracting (1-3, kernel 7) and expansive (4-6,
+        kernel 5) modules.
+    dense_units : int, default=864
+        Units of the fully connected layer.
+    head : {"flatten", "global_average"}, default="flatten"
+        How the last feature map reaches the dense layer.
+    bn_momentum : float, default=0.99
+        BatchNormalization momentum (see :func:`build_emotionunet`).
+    learning_rate : float, default=0.001183
+    epochs : int, default=29
+    batch_size : int, default=16
+    **common
+        Any parameter of :class:`BaseSERClassifier` (``random_state``,
+        ``verbose``, ``validation_split``, ``validation_data``,
+        ``reduce_lr_patience``, ``early_stopping_patience``, ``callbacks``,
+        ``class_weight``, ``init_from``, ``freeze``, ...).
+
+    Attributes
+    ----------
+    model_, history_, classes_, n_classes_, n_epochs_ :
+        See :class:`BaseSERClassifier`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.models import EmotionUnet
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 16, 8)).astype("float32")  # (n, frames, bins)
+    >>> y = np.repeat(["angry", "sad"], 20)
+    >>> X[y == "angry"] += 1.0
+    >>> clf = EmotionUnet(filters_1=4, filters_2=4, filters_3=4, filters_4=4,
+    ...                   filters_5=4, filters_6=4, dense_units=8, epochs=3,
+    ...                   random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _builder = build_emotionunet
+    _hyper_parameters = (*_FILTERS, "dense_units", "head", "bn_momentum")
+
+    def __init__(
+        self,
+        *,
+        filters_1=34,
+        filters_2=242,
+        filters_3=194,
+        filters_4=124,
+        filters_5=116,
+        filters_6=186,
+        dense_units=864,
+        head="flatten",
+        bn_momentum=0.99,
+        learning_rate=0.001183,
+        epochs=29,
+        batch_size=16,
+        **common,
+    ):
+        self.filters_1 = filters_1
+        self.filters_2 = filters_2
+        self.filters_3 = filters_3
+        self.filters_4 = filters_4
+        self.filters_5 = filters_5
+        self.filters_6 = filters_6
+        self.dense_units = dense_units
+        self.head = head
+        self.bn_momentum = bn_momentum
+        super().__init__(
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            **common,
+        )
