@@ -1,0 +1,337 @@
+"""Reproduce the papers' systems on real corpora, the paper's number beside ours.
+
+Every system is a named pipeline of :mod:`sklearn_ser.pipelines`, evaluated
+twice with :func:`sklearn_ser.model_selection.evaluate`: under the paper's
+own protocol (random splits over files, so speakers leak between training
+and test) and under its speaker-independent counterpart.
+
+Examples
+--------
+::
+
+    python benchmarks/paper_systems.py --list
+    python benchmarks/paper_systems.py --system s0-mfcc-svm-ravdess
+    python benchmarks/paper_systems.py --all --profile quick
+    python benchmarks/paper_systems.py --system s2-emotionunet-tess --profile paper
+
+Profiles: ``quick`` shrinks what is expensive on a 2-core CPU (epochs, image
+size, corpus subset: written in the result); ``paper`` uses the paper's
+settings. Results go to ``benchmarks/results/paper_<system>_<profile>.json``
+and ``.md`` with a description of the machine.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _machine import machine_info, machine_markdown  # noqa: E402
+
+
+@dataclass(frozen=True)
+class System:
+    name: str
+    paper: str
+    pipeline: str
+    corpus: str
+    paper_accuracy: float
+    paper_note: str
+    quick: dict = field(default_factory=dict)  # overrides for the quick profile
+    paper_overrides: dict = field(default_factory=dict)
+    quick_limit: int | None = None  # files, balanced over classes
+    expensive: bool = False
+
+
+SYSTEMS = {
+    s.name: s
+    for s in [
+        System(
+            "s0-mfcc-tree-ravdess",
+            "S0",
+            "mfcc-tree",
+            "ravdess",
+            0.44,
+            "Decision Tree on MFCC, RAVDESS, 33% test",
+        ),
+        System(
+            "s0-mfcc-svm-ravdess",
+            "S0",
+            "mfcc-svm",
+            "ravdess",
+            0.2968,
+            "SVM on MFCC, RAVDESS, 33% test",
+        ),
+        System(
+            "s0-mfcc-svm-ravdess_tess",
+            "S0",
+            "mfcc-svm",
+            "ravdess_tess",
+            0.5358,
+            "SVM on MFCC, RAVDESS+TESS, 33% test (abstract: 0.55)",
+        ),
+        System(
+            "s0-mfcc-tree-ravdess_tess",
+            "S0",
+            "mfcc-tree",
+            "ravdess_tess",
+            0.64,
+            "Decision Tree on MFCC, RAVDESS+TESS, 33% test",
+        ),
+        System(
+            "s0-autoencoder-svm-ravdess_tess",
+            "S0",
+            "mfcc-autoencoder-svm",
+            "ravdess_tess",
+            0.3658,
+            "SVM on autoencoded MFCC features, RAVDESS+TESS, 33% test",
+            quick={"autoencoderfeatures__epochs": 30},
+        ),
+        System(
+            "s0-alexnet-ravdess",
+            "S0",
+            "spectrogram-alexnet",
+            "ravdess",
+            0.1638,
+            "AlexNet on spectrogram images, RAVDESS, 812 test images",
+            quick={
+                "spectrogramimage__size": (96, 96),
+                "alexnet__epochs": 15,
+                "alexnet__bn_momentum": 0.9,
+            },
+            expensive=True,
+        ),
+        System(
+            "s2-emotionunet-tess",
+            "S2",
+            "stft-emotionunet",
+            "tess",
+            0.989,
+            "EmotionUnet on STFT, TESS, random 65/10/25 split",
+            quick={},
+            quick_limit=1400,
+            expensive=True,
+        ),
+        System(
+            "s3-mfcc-dense-ravdess",
+            "S3",
+            "mfcc-dense",
+            "ravdess",
+            float("nan"),
+            "S3 reports no accuracy in its abstract; its finding is MFCC > LMFB",
+        ),
+        System(
+            "s3-lmfb-dense-ravdess",
+            "S3",
+            "lmfb-dense",
+            "ravdess",
+            float("nan"),
+            "S3 reports no accuracy in its abstract; its finding is MFCC > LMFB",
+        ),
+    ]
+}
+
+
+def _load(corpus, data_home):
+    from sklearn_ser import datasets
+
+    loader = {
+        "ravdess": datasets.load_ravdess,
+        "tess": datasets.load_tess,
+        "ravdess_tess": datasets.load_ravdess_tess,
+        "sample": lambda data_home=None: datasets.load_sample(),
+    }[corpus]
+    return loader(data_home)
+
+
+def _balanced_subset(y, limit, seed=0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    classes = np.unique(y)
+    per = max(1, limit // len(classes))
+    keep = []
+    for c in classes:
+        idx = np.flatnonzero(y == c)
+        keep.extend(rng.choice(idx, size=min(per, len(idx)), replace=False))
+    return np.sort(np.asarray(keep))
+
+
+def run_system(system, profile, data_home, verbose):
+    import numpy as np
+
+    from sklearn_ser.model_selection import evaluate
+    from sklearn_ser.pipelines import get_pipeline, get_pipeline_spec
+
+    spec = get_pipeline_spec(system.pipeline)
+    bunch = _load(system.corpus, data_home)
+    X, y, groups = np.asarray(bunch.data), np.asarray(bunch.target), bunch.groups
+    groups = np.asarray(groups)
+    limit = system.quick_limit if profile == "quick" else None
+    if limit:
+        keep = _balanced_subset(y, limit)
+        X, y, groups = X[keep], y[keep], groups[keep]
+    overrides = dict(system.quick if profile == "quick" else system.paper_overrides)
+    rows = []
+    for kind, protocol in (
+        ("paper", spec.protocol),
+        ("speaker", spec.speaker_protocol),
+    ):
+        pipe = get_pipeline(system.pipeline, random_state=0, **overrides)
+        t0 = time.perf_counter()
+        res = evaluate(pipe, X, y, groups, protocol=protocol, verbose=verbose)
+        wall = time.perf_counter() - t0
+        pooled = res.pooled_scores
+        mean, std = res.mean_scores, res.std_scores
+        rows.append(
+            {
+                "protocol_kind": kind,
+                "protocol": protocol,
+                "speaker_independent": res.protocol["speaker_independent"],
+                "n_folds": res.n_folds,
+                "n_test_predictions": int(len(res.y_true)),
+                "accuracy": pooled["accuracy"],
+                "accuracy_fold_mean": mean["accuracy"],
+                "accuracy_fold_std": std["accuracy"],
+                "uar": pooled["uar"],
+                "f1_macro": pooled["f1_macro"],
+                "roc_auc_ovr": pooled.get("roc_auc_ovr"),
+                "notes": res.notes,
+                "wall_seconds": wall,
+                "table_markdown": res.table().to_markdown(),
+            }
+        )
+        print(
+            f"  {system.name:<32} {protocol:<26} accuracy {pooled['accuracy']:.4f} "
+            f"(paper {system.paper_accuracy:.4f}) uar {pooled['uar']:.4f} "
+            f"[{wall:.0f} s]",
+            flush=True,
+        )
+    return {
+        "system": system.name,
+        "paper": system.paper,
+        "paper_accuracy": system.paper_accuracy,
+        "paper_note": system.paper_note,
+        "pipeline": system.pipeline,
+        "corpus": system.corpus,
+        "n_files": int(len(X)),
+        "n_speakers": int(len(set(groups))),
+        "profile": profile,
+        "overrides": {
+            k: list(v) if isinstance(v, tuple) else v for k, v in overrides.items()
+        },
+        "results": rows,
+    }
+
+
+def _markdown(result, info):
+    lines = [
+        f"# {result['system']} ({result['profile']} profile)",
+        "",
+        f"Paper {result['paper']}: {result['paper_note']}. Pipeline `{result['pipeline']}` "
+        f"on {result['corpus']} ({result['n_files']} files, {result['n_speakers']} speakers).",
+        f"Overrides: `{result['overrides']}`.",
+        "",
+        f"Command: `python benchmarks/paper_systems.py --system {result['system']} "
+        f"--profile {result['profile']}`",
+        "",
+        "| protocol | speaker-independent | folds | test predictions | accuracy (ours) "
+        "| accuracy (paper) | UAR | macro F1 | wall s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result["results"]:
+        paper = (
+            f"{result['paper_accuracy']:.4f}"
+            if r["protocol_kind"] == "paper"
+            and result["paper_accuracy"] == result["paper_accuracy"]
+            else "—"
+        )
+        lines.append(
+            f"| {r['protocol']} | {'yes' if r['speaker_independent'] else 'no'} | "
+            f"{r['n_folds']} | {r['n_test_predictions']} | {r['accuracy']:.4f} | {paper} | "
+            f"{r['uar']:.4f} | {r['f1_macro']:.4f} | {r['wall_seconds']:.0f} |"
+        )
+    for r in result["results"]:
+        lines += ["", f"## {r['protocol']}", ""]
+        lines += [f"- note: {n}" for n in r["notes"]]
+        lines += ["", r["table_markdown"]]
+    lines += ["", "## Machine", "", machine_markdown(info)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--system",
+        action="append",
+        default=[],
+        help="system name (repeatable); see --list",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="every system (add --cheap to skip the expensive ones)",
+    )
+    parser.add_argument(
+        "--cheap",
+        action="store_true",
+        help="with --all: skip the neural-network systems",
+    )
+    parser.add_argument("--list", action="store_true", help="list the systems")
+    parser.add_argument("--profile", choices=("quick", "paper"), default="quick")
+    parser.add_argument(
+        "--data-home",
+        default=None,
+        help="folder holding the corpora (default: $SER_DATA)",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(HERE / "results"),
+        help="results folder (default: benchmarks/results)",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for s in SYSTEMS.values():
+            print(
+                f"{s.name:<34} {s.paper}  paper acc {s.paper_accuracy:.4f}  {s.paper_note}"
+            )
+        return 0
+    names = list(args.system)
+    if args.all:
+        names = [s.name for s in SYSTEMS.values() if not (args.cheap and s.expensive)]
+    unknown = [n for n in names if n not in SYSTEMS]
+    if unknown or not names:
+        parser.error(f"choose systems with --system NAME or --all; unknown: {unknown}")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    info = machine_info()
+    for name in names:
+        system = SYSTEMS[name]
+        profile = args.profile
+        if not (system.quick or system.quick_limit):
+            profile = "paper"  # nothing to shrink: the quick profile is the paper's
+        print(f"{name} ({profile} profile)", flush=True)
+        result = run_system(system, profile, args.data_home, args.verbose)
+        result["machine"] = info
+        stem = out / f"paper_{name}_{profile}"
+        stem.with_suffix(".json").write_text(
+            json.dumps(result, indent=2, default=float)
+        )
+        stem.with_suffix(".md").write_text(_markdown(result, info))
+        print(f"  wrote {stem}.json and .md", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
