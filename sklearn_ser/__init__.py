@@ -11,6 +11,12 @@ import importlib
 
 __version__ = "0.1.0"
 
+from ._persistence import (  # noqa: E402
+    IncompatibleModelError,
+    load_model,
+    read_model_header,
+    save_model,
+)
 from ._pipeline import Pipeline, make_pipeline  # noqa: E402
 
 _SUBMODULES = [
@@ -25,7 +31,16 @@ _SUBMODULES = [
     "utils",
 ]
 
-__all__ = ["Pipeline", "make_pipeline", "__version__", *_SUBMODULES]
+__all__ = [
+    "IncompatibleModelError",
+    "Pipeline",
+    "__version__",
+    "load_model",
+    "make_pipeline",
+    "read_model_header",
+    "save_model",
+    *_SUBMODULES,
+]
 
 
 def __getattr__(name):
