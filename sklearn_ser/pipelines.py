@@ -113,9 +113,12 @@ def _stft_emotionunet(rs):
     from .features import STFT
     from .models import EmotionUnet
 
+    # 2 s at a 32 ms hop (63 frames x 257 bins): the Flatten -> Dense(864)
+    # head then has 12M weights (the 10 ms hop over 3 s gave 57M, a 651 MB
+    # model that did not train). EmotionUnet standardises each bin itself.
     return Pipeline(
         [
-            STFT(sr=16000, duration=3.0),
+            STFT(sr=16000, n_fft=512, win_length=None, hop_length=512, duration=2.0),
             EmotionUnet(
                 random_state=rs, reduce_lr_patience=2, early_stopping_patience=6
             ),
@@ -239,11 +242,15 @@ _SPECS = [
     ),
     PipelineSpec(
         "stft-emotionunet",
-        "STFT spectrogram (3 s) -> EmotionUnet (Conv1D U-Net)",
+        "STFT dB spectrogram (2 s, 512-point Hann, 32 ms hop) -> EmotionUnet",
         "S2",
         *_S2,
         True,
         _stft_emotionunet,
+        "S2 gives no STFT parameters, clip length or input scaling: 2 s "
+        "(TESS median 2.05 s), n_fft 512, hop 512 (63 frames); the network "
+        "standardises each frequency bin with training-set statistics and "
+        "uses BatchNorm momentum 0.9. Paper TESS hyper-parameters; "
         "ReduceLROnPlateau(2) and EarlyStopping(6) on the validation part.",
     ),
     PipelineSpec(

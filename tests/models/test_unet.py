@@ -7,7 +7,6 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from _netdata import log_stft, tess_label  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 from sklearn_ser.models import (  # noqa: E402
@@ -44,6 +43,10 @@ def test_builder_layout_matches_paper():
     convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv1D)]
     assert [c.filters for c in convs] == [3, 4, 5, 6, 7, 9]
     assert [c.kernel_size for c in convs] == [(7,)] * 3 + [(5,)] * 3
+    # the input is standardised per bin before the first module
+    norm = model.get_layer("input_norm")
+    assert isinstance(norm, keras.layers.Normalization)
+    assert model.get_layer("contract_1_conv").input is norm.output
     assert all(c.activation.__name__ == "relu" and c.padding == "same" for c in convs)
     # every conv is followed by its BatchNormalization
     for c in convs:
@@ -75,6 +78,12 @@ def test_builder_input_ranks_and_errors():
         build_emotionunet((10, 6), 2, **{**TINY, "filters_3": 0})
     with pytest.raises(ValueError, match="head"):
         build_emotionunet((10, 6), 2, head="max")
+    with pytest.raises(ValueError, match="input_norm='minmax'"):
+        build_emotionunet((10, 6), 2, input_norm="minmax")
+    raw = build_emotionunet((10, 6), 2, input_norm=None, **TINY)
+    assert "input_norm" not in {layer.name for layer in raw.layers}
+    bn = build_emotionunet((10, 6), 2, input_norm="batch", **TINY)
+    assert isinstance(bn.get_layer("input_norm"), keras.layers.BatchNormalization)
 
 
 def test_defaults_are_papers_tess_values():
@@ -121,7 +130,11 @@ def test_bayes_search_over_pipeline_parameters(blobs):
     pipe = Pipeline(
         [
             EmotionUnet(
-                **{**TINY, "filters_1": 4}, epochs=2, batch_size=32, random_state=0
+                **{**TINY, "filters_1": 4},
+                epochs=1,
+                batch_size=64,
+                random_state=0,
+                run_eagerly=True,  # no graph tracing: 4x faster for 5 tiny fits
             )
         ]
     )
@@ -140,6 +153,48 @@ def test_bayes_search_over_pipeline_parameters(blobs):
         best.model_.get_layer("contract_1_conv").filters
         == search.best_params_["emotionunet__filters_1"]
     )
+
+
+def test_input_standardised_with_training_statistics():
+    """dB-like input: the input_norm layer holds the training set's per-bin
+    mean/variance, maps training X to zero mean / unit variance per bin, and
+    survives pickling."""
+    import pickle
+
+    from sklearn_ser.models._unet import _channel_stats
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(["angry", "sad"], 20)
+    offsets = np.array([-70.0, -40.0, -20.0, 0.0, 10.0, 30.0])
+    scales = np.array([1.0, 3.0, 5.0, 10.0, 20.0, 0.5])
+    X = (offsets + scales * rng.normal(size=(40, 12, 6))).astype(np.float32)
+    X[y == "angry", :, 2] += 8.0
+    X[:, :, 5] = -80.0  # a constant bin (a dB floor) must not divide by 0
+    clf = EmotionUnet(
+        **TINY, epochs=1, batch_size=64, random_state=0, run_eagerly=True
+    ).fit(X, y)
+    norm = clf.model_.get_layer("input_norm")
+    cfg = norm.get_config()
+    np.testing.assert_allclose(cfg["mean"], X.mean(axis=(0, 1)), rtol=1e-5)
+    expected_var = X.var(axis=(0, 1), dtype=np.float64)
+    expected_var[5] = 1.0
+    np.testing.assert_allclose(cfg["variance"], expected_var, rtol=1e-4)
+    Z = np.asarray(norm(X))
+    np.testing.assert_allclose(Z[..., :5].mean(axis=(0, 1)), 0.0, atol=1e-4)
+    np.testing.assert_allclose(Z[..., :5].std(axis=(0, 1)), 1.0, atol=1e-4)
+    np.testing.assert_allclose(Z[..., 5], 0.0, atol=1e-5)
+    # the statistics are part of the model, not recomputed at predict time
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(
+        restored.predict_proba(X[:5] + 3.0), clf.predict_proba(X[:5] + 3.0), atol=1e-6
+    )
+    # the statistics follow the model's reading of 2-D and 4-D input
+    mean2, var2 = _channel_stats(np.arange(12.0).reshape(3, 4))
+    assert mean2.shape == var2.shape == (1,) and mean2[0] == 5.5
+    mean4, _ = _channel_stats(np.ones((2, 5, 3, 2)))
+    assert mean4.shape == (6,)
+    with pytest.raises(ValueError, match="input_norm"):
+        EmotionUnet(**TINY, input_norm="max", epochs=1).fit(X, y)
 
 
 @pytest.mark.data
@@ -164,77 +219,63 @@ def test_emotionunet_learns_tess_subset(tess_stft_small):
     assert acc > 0.5, acc  # chance is 1/7
 
 
-def _stft_step():
-    """The library's STFT transformer when it exists, else a scipy stand-in."""
-    try:
-        from sklearn_ser.features import STFT  # noqa: F401
-    except ImportError:
-        STFT = None
-    if STFT is not None:
-        return STFT()
-    from sklearn.preprocessing import FunctionTransformer
+def _train_registry_pipeline(tess_root, out, *extra):
+    """``sklearn-ser train --corpus tess --pipeline stft-emotionunet --protocol
+    paper`` in-process; returns (test scores, seconds, model file MB)."""
+    from sklearn_ser._persistence import read_model_header
+    from sklearn_ser.cli import main
 
-    return FunctionTransformer(_log_stft_of_paths)
-
-
-def _log_stft_of_paths(X):
-    from sklearn_ser.io import as_waveforms
-
-    return log_stft(as_waveforms(X, 16000))
+    args = [
+        "train",
+        "--corpus",
+        "tess",
+        "--data-home",
+        str(tess_root),
+        "--pipeline",
+        "stft-emotionunet",
+        "--protocol",
+        "paper",
+        "--out",
+        str(out),
+        *extra,
+    ]
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    assert main(args) == 0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    meta = read_model_header(out)["metadata"]
+    mb = out.stat().st_size / 2**20
+    print(
+        f"stft-emotionunet {' '.join(extra) or '(full corpus)'}: "
+        f"test scores {meta['test_scores']}, "
+        f"{meta['n_files']} files, wall {wall:.0f} s, CPU {cpu:.0f} s, "
+        f"model {mb:.0f} MB"
+    )
+    return meta["test_scores"], mb
 
 
 @pytest.mark.data
 @pytest.mark.slow
-def test_emotionunet_tess_paper_accuracy(tess_files):
-    """S2 on TESS: log-STFT -> EmotionUnet with the paper's TESS protocol.
-
-    Random 25% test split; of the rest 10/75 is validation (the paper's
-    65/10/25), ReduceLROnPlateau(0.5, 2) and EarlyStopping(6, restore best)
-    on val_loss, at most 29 epochs. The floor is 0.97 (paper: 0.989).
-    A plain 8-epoch run without validation/callbacks on the scipy stand-in
-    features reached 0.954 (its last epoch's training loss jumped back up).
-    """
-    from sklearn_ser import Pipeline
-
-    X = np.array(tess_files)
-    y = np.array([tess_label(f) for f in tess_files])
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
-    pipe = Pipeline(
-        [
-            _stft_step(),
-            EmotionUnet(
-                validation_split=0.10 / 0.75,
-                reduce_lr_patience=2,
-                early_stopping_patience=6,
-                random_state=0,
-                verbose=2,
-            ),
-        ]
-    )
-    t0 = time.perf_counter()
-    pipe.fit(Xtr, ytr)
-    fit_s = time.perf_counter() - t0
-    acc = pipe.score(Xte, yte)
-    print(
-        f"EmotionUnet TESS: test accuracy {acc:.4f}, fit {fit_s:.0f} s, "
-        f"epochs {pipe[-1].n_epochs_}, history {pipe[-1].history_}"
-    )
-    assert acc >= 0.97
+def test_registry_pipeline_reaches_paper_floor_on_tess(tess_root, tmp_path):
+    """S2 on all of TESS with exactly what the CLI trains (registry entry
+    ``stft-emotionunet``, protocol ``s2-random-65-10-25``: random 65% train,
+    10% validation for ReduceLROnPlateau(2)/EarlyStopping(6), 25% test), the
+    paper's TESS hyper-parameters, at most 29 epochs. Floor 0.97 (paper:
+    0.989). Measured: see the closing note of issue 5."""
+    scores, mb = _train_registry_pipeline(tess_root, tmp_path / "unet.joblib")
+    assert scores["accuracy"] >= 0.97, scores
+    # Flatten -> Dense(864) over 63 frames: ~13M weights (+ Adam state);
+    # the former 3 s / 10 ms configuration saved 651 MB.
+    assert mb < 250, mb
 
 
 @pytest.mark.data
 @pytest.mark.slow
 @pytest.mark.lean
-def test_emotionunet_tess_lean(tess_stft_small):
-    """CI-sized run: paper-width EmotionUnet, 280 TESS files, held-out >= 0.7.
-
-    ``bn_momentum=0.9``: 8 epochs of 14 batches are too few steps for Keras'
-    default 0.99 moving statistics.
-    """
-    X, y = tess_stft_small
-    Xtr, Xte, ytr, yte = train_test_split(
-        X, y, test_size=0.25, stratify=y, random_state=0
+def test_registry_pipeline_learns_tess_subset(tess_root, tmp_path):
+    """CI-sized run of the same registry pipeline and protocol: 700 TESS files
+    (100 per emotion; 455 train, 70 validation, 175 test), 10 epochs."""
+    scores, _ = _train_registry_pipeline(
+        tess_root, tmp_path / "unet.joblib", "--limit", "700", "--epochs", "10", "-q"
     )
-    clf = EmotionUnet(epochs=8, bn_momentum=0.9, random_state=0).fit(Xtr, ytr)
-    assert clf.history_["loss"][-1] < 0.5 * clf.history_["loss"][0]
-    assert clf.score(Xte, yte) >= 0.7
+    assert scores["accuracy"] >= 0.9, scores  # chance is 1/7
