@@ -514,7 +514,7 @@ def _cmd_predict(args):
                 labels, probas = run([path])
             except Exception as exc:  # noqa: BLE001
                 failed += 1
-                msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                msg = _one_line(exc)
                 if path not in msg:
                     msg = f"{path}: {msg}"
                 print(f"{PROG} predict: error: {msg}", file=sys.stderr, flush=True)
@@ -532,6 +532,12 @@ def _load_model(path, load_model):
     if not os.path.exists(path):
         raise UserError(f"{path}: no such model file")
     return load_model(path)
+
+
+def _one_line(exc):
+    """The whole message of ``exc`` folded onto one line (never truncated)."""
+    text = " ".join(part.strip() for part in str(exc).strip().splitlines())
+    return text or type(exc).__name__
 
 
 def _plain(v):
@@ -554,9 +560,7 @@ def main(argv=None):
     except (UserError, ValueError, OSError, ImportError, KeyError) as exc:
         if debug:
             raise
-        msg = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
+        msg = _one_line(exc)
         if isinstance(exc, KeyError):
             msg = f"missing key {msg}"
         print(f"{PROG} {args.command}: error: {msg}", file=sys.stderr)

@@ -213,6 +213,12 @@ def test_bad_arguments_exit_2_with_one_line(argv, needle, capsys):
             "/nonexistent/dir",
         ),
         (
+            ["train", "--corpus", "tess", "--data-home", "/nonexistent/dir"]
+            + ["--out", "x"],
+            # the whole message, folded onto the one line: how to fix it too
+            "set the SER_DATA environment variable",
+        ),
+        (
             ["train", "--corpus", "sample", "--pipeline", "nope", "--out", "x"],
             "Unknown pipeline",
         ),
