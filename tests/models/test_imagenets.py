@@ -100,27 +100,41 @@ def test_classifier_params_are_searchable(cls):
 
 
 # --------------------------------------------------------------- learning
-@pytest.fixture(scope="module")
-def tess_images(tess_files):
-    """280 TESS clips (40 per emotion) as 32x32x3 uint8 spectrogram images."""
-    from sklearn_ser import features
+# Chance is 1/7 = 0.14 on TESS. Every bound below sits well under the measured
+# accuracy (given next to it) with fixed seeds; the configurations are the CPU
+# profiles documented in the classes' docstrings.
+def _tess_images(tess_files, per_class, kind):
+    from sklearn_ser.features import SpectrogramImage
 
-    SpectrogramImage = getattr(features, "SpectrogramImage", None)
-    if SpectrogramImage is None:  # not exported yet by the features package
-        from sklearn_ser.features._image import SpectrogramImage
     files = np.asarray(tess_files)
     y_all = np.array([f.rsplit("_", 1)[-1][: -len(".flac")] for f in files])
     rng = np.random.default_rng(0)
     idx = np.concatenate(
         [
-            rng.choice(np.flatnonzero(y_all == c), N_PER_CLASS, replace=False)
+            rng.choice(np.flatnonzero(y_all == c), per_class, replace=False)
             for c in np.unique(y_all)
         ]
     )
     X = SpectrogramImage(
-        size=(32, 32), sr=16000, n_fft=512, hop_length=160
+        size=(32, 32), kind=kind, sr=16000, n_fft=512, hop_length=160
     ).fit_transform(files[idx])
     return X, y_all[idx]
+
+
+@pytest.fixture(scope="module")
+def tess_images(tess_files):
+    """280 TESS clips (40 per emotion) as 32x32x3 uint8 STFT images."""
+    return _tess_images(tess_files, N_PER_CLASS, "stft")
+
+
+@pytest.fixture(scope="module")
+def tess_mel_images(tess_files):
+    """840 TESS clips (120 per emotion) as 32x32x3 uint8 mel images.
+
+    The GAP networks (SqueezeNet, MobileNet, ResNet50) memorise 210 training
+    images instead of generalising; 630 training images let them learn.
+    """
+    return _tess_images(tess_files, 3 * N_PER_CLASS, "mel")
 
 
 def _learns(clf, X, y, min_acc):
@@ -147,50 +161,38 @@ def test_alexnet_learns_tess_spectrograms(tess_images):
         epochs=15,
         random_state=0,
     )
-    # chance is 1/7 = 0.14; measured 0.84
+    # measured 0.84
     _learns(clf, X, y, min_acc=0.6)
 
 
 @pytest.mark.data
-@pytest.mark.slow
-@pytest.mark.xfail(
-    reason="32x32 images, 210 training clips: training loss falls but held-out "
-    "accuracy stays near chance (measured 0.24, chance 0.14)",
-    strict=False,
-)
-def test_squeezenet_learns_tess_spectrograms(tess_images):
-    X, y = tess_images
-    clf = SqueezeNet(
-        width_multiplier=0.5, conv10_activation=None, epochs=40, random_state=0
-    )
-    _learns(clf, X, y, min_acc=0.35)
+def test_squeezenet_learns_tess_spectrograms(tess_mel_images):
+    X, y = tess_mel_images
+    assert X.dtype == np.uint8 and X.shape == (840, 32, 32, 3)
+    # Linear conv10: with the original ReLU the class scores die on this
+    # data (loss stays at ln 7). Measured 0.92 held-out, loss 1.96 -> 0.10
+    # (seeds 1 and 2: 0.76 and 0.80; at 15 epochs seed 1 gave only 0.52).
+    clf = SqueezeNet(conv10_activation=None, epochs=20, random_state=0)
+    _learns(clf, X, y, min_acc=0.5)
 
 
 @pytest.mark.data
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="32x32 images, 210 training clips: training loss falls but held-out "
-    "accuracy stays near chance (measured 0.13, chance 0.14)",
-    strict=False,
-)
-def test_mobilenet_learns_tess_spectrograms(tess_images):
-    X, y = tess_images
+@pytest.mark.lean
+def test_mobilenet_learns_tess_spectrograms(tess_mel_images):
+    X, y = tess_mel_images
+    # Full width (alpha=1); BN momentum 0.9 for a few hundred steps.
+    # Measured 0.81 held-out, loss 2.60 -> 0.16 (seed 1: 0.84).
     clf = MobileNet(
-        alpha=0.25, bn_momentum=0.9, epochs=20, batch_size=16, random_state=0
+        bn_momentum=0.9, dropout=0.5, epochs=10, batch_size=16, random_state=0
     )
-    _learns(clf, X, y, min_acc=0.35)
+    _learns(clf, X, y, min_acc=0.5)
 
 
 @pytest.mark.data
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="32x32 images, 210 training clips: training loss falls but held-out "
-    "accuracy stays near chance (measured 0.21, chance 0.14)",
-    strict=False,
-)
-def test_resnet50_learns_tess_spectrograms(tess_images):
-    X, y = tess_images
-    clf = ResNet50(
-        bn_momentum=0.9, epochs=10, batch_size=16, learning_rate=1e-4, random_state=0
-    )
-    _learns(clf, X, y, min_acc=0.35)
+def test_resnet50_learns_tess_spectrograms(tess_mel_images):
+    X, y = tess_mel_images
+    # Measured 0.85 held-out, loss 3.91 -> 0.45.
+    clf = ResNet50(bn_momentum=0.9, epochs=5, batch_size=16, random_state=0)
+    _learns(clf, X, y, min_acc=0.5)
