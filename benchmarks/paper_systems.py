@@ -48,6 +48,10 @@ class System:
     expensive: bool = False
 
 
+# CPU profile for the image CNNs: 64x64 mel images instead of 224/227 and
+# fewer epochs (the paper trained 100 or 500 epochs on a GPU).
+_QUICK_IMAGES = {"spectrogramimage__size": (64, 64), "spectrogramimage__kind": "mel"}
+
 SYSTEMS = {
     s.name: s
     for s in [
@@ -99,11 +103,40 @@ SYSTEMS = {
             "ravdess",
             0.1638,
             "AlexNet on spectrogram images, RAVDESS, 812 test images",
-            quick={
-                "spectrogramimage__size": (96, 96),
-                "alexnet__epochs": 15,
-                "alexnet__bn_momentum": 0.9,
-            },
+            quick=_QUICK_IMAGES
+            | {"spectrogramimage__size": (96, 96), "alexnet__epochs": 15},
+            expensive=True,
+        ),
+        System(
+            "s0-alexnet-ravdess_tess",
+            "S0",
+            "spectrogram-alexnet",
+            "ravdess_tess",
+            0.2116,
+            "AlexNet on spectrogram images, RAVDESS+TESS",
+            quick=_QUICK_IMAGES
+            | {"spectrogramimage__size": (96, 96), "alexnet__epochs": 15},
+            expensive=True,
+        ),
+        System(
+            "s0-squeezenet-ravdess_tess",
+            "S0",
+            "spectrogram-squeezenet",
+            "ravdess_tess",
+            0.814,
+            "SqueezeNet on spectrogram images, RAVDESS+TESS (5252 images, 1051 test)",
+            quick=_QUICK_IMAGES | {"squeezenet__epochs": 20},
+            expensive=True,
+        ),
+        System(
+            "s0-mobilenet-ravdess_tess",
+            "S0",
+            "spectrogram-mobilenet",
+            "ravdess_tess",
+            0.1534,
+            "MobileNet on spectrogram images, RAVDESS+TESS",
+            quick=_QUICK_IMAGES
+            | {"mobilenet__epochs": 10, "mobilenet__batch_size": 16},
             expensive=True,
         ),
         System(
