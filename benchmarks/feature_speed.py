@@ -21,6 +21,24 @@ psf
     ``MFCC.psf_compatible(n_mfcc=40, n_mels=40)``.
 speech
     ``n_fft=512``, 25 ms Hann window, 10 ms hop (STFT magnitude, S2's input).
+speech-mfcc
+    ``MFCC(sr=16000, n_fft=512, hop_length=160, n_mels=40, n_mfcc=40,
+    max_frames=400)``: 32 ms Hann frames every 10 ms, 40 Slaney Mel bands,
+    dB, 40 coefficients, padded/cut to 4 s (the usual speech front end;
+    used for the second end-to-end row).
+
+Rows
+----
+``decode FLAC``: ``load_audio_batch`` alone. ``MFCC``/``LMFB``/``STFT``:
+features of the decoded waveforms (``fit_transform``), toolkit with
+``n_jobs=1`` and ``--n-jobs`` threads. ``decode + MFCC``: paths in, features
+out, i.e. what a pipeline does (``fit_transform(paths)`` for the librosa set,
+whose frame count is learnt from the corpus; ``fit(...).transform(paths)``
+for speech-mfcc). JSON keys: ``decode_mfcc_seconds`` (librosa set, n_jobs =
+``--n-jobs``), ``decode_mfcc_seconds_1job`` and ``decode_mfcc_speech_seconds``
+(speech-mfcc set). The load average is recorded at the start
+(``machine.load_average``) and at the end (``load_average_end``): on a shared
+machine compare only runs taken under similar load.
 
 Profiles
 --------
@@ -55,6 +73,9 @@ sys.path.insert(0, str(REPO))
 from _machine import machine_info, machine_markdown  # noqa: E402
 
 SR = 16000
+SPEECH_MFCC = dict(
+    sr=SR, n_fft=512, hop_length=160, n_mels=40, n_mfcc=40, max_frames=400
+)
 TARGETS = {
     "mfcc_speedup_vs_librosa": 3.0,
     "mfcc_speedup_vs_psf": 5.0,
@@ -199,11 +220,16 @@ def run(args):
         ref=tk[args.n_jobs],
     )
 
-    # ---- end to end: paths -> MFCC (decode + features), librosa parameters
-    est = MFCC(**lib_kw, n_jobs=args.n_jobs)
-    t_e2e = _best(lambda: est.fit_transform(files), R)
-    add("decode + MFCC", "librosa", f"sklearn-ser (n_jobs={args.n_jobs})", t_e2e)
-    out["decode_mfcc_seconds"] = round(t_e2e, 3)
+    # ---- end to end: paths -> MFCC (decode + features)
+    for nj in (1, args.n_jobs):
+        est = MFCC(**lib_kw, n_jobs=nj)
+        t_e2e = _best(lambda est=est: est.fit_transform(files), R)
+        add("decode + MFCC", "librosa", f"sklearn-ser (n_jobs={nj})", t_e2e)
+        out["decode_mfcc_seconds" + ("_1job" if nj == 1 else "")] = round(t_e2e, 3)
+    est = MFCC(**SPEECH_MFCC, n_jobs=args.n_jobs).fit(waves[:2])
+    t_e2e = _best(lambda: est.transform(files), R)
+    add("decode + MFCC", "speech-mfcc", f"sklearn-ser (n_jobs={args.n_jobs})", t_e2e)
+    out["decode_mfcc_speech_seconds"] = round(t_e2e, 3)
 
     result = {
         "benchmark": "feature_speed",
@@ -217,6 +243,7 @@ def run(args):
         "targets": TARGETS,
         "rows": rows,
         "machine": info,
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "command": "python " + " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
     }
     return result
@@ -254,10 +281,26 @@ def to_markdown(res):
         "lmfb_speedup_vs_psf",
         "stft_speedup_vs_librosa",
         "decode_mfcc_seconds",
+        "decode_mfcc_seconds_1job",
+        "decode_mfcc_speech_seconds",
     ):
         if k in res:
             lines.append(f"- `{k}`: {res[k]}")
-    lines += ["", "Machine:", "", machine_markdown(res["machine"]), ""]
+    lines += [
+        "",
+        "Parameter sets: see `python benchmarks/feature_speed.py --help` "
+        "(librosa: n_fft 2048, hop 512, 128 Mel bands; psf: 25 ms / 10 ms, "
+        "nfft 512; speech: STFT n_fft 512, 25 ms Hann, 10 ms hop; speech-mfcc: "
+        "n_fft 512, hop 160, 40 Mel bands, 40 coefficients, max_frames 400).",
+        "",
+        "Machine:",
+        "",
+        machine_markdown(res["machine"]),
+    ]
+    if "load_average_end" in res:
+        end = res["load_average_end"]
+        lines.append(f"- load average (1/5/15 min) at the end: {end}")
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -58,8 +58,32 @@ def _compute_raw(cls, params, state, X, n_jobs, verbose):
     est = cls(**params)
     for k, v in state.items():
         setattr(est, k, v)
-    waves = as_waveforms(X, est.sr, n_jobs=n_jobs, verbose=verbose)
-    return est._transform_waveforms(waves)
+    # the runtime parameters are not part of the cache key, but the work
+    # (decoding *and* features) must still run with them
+    runtime = est.get_params(deep=False)
+    est.set_params(
+        **{k: v for k, v in (("n_jobs", n_jobs), ("verbose", verbose)) if k in runtime}
+    )
+    return est._raw_from_batch(X, n_jobs=n_jobs, verbose=verbose)
+
+
+def _path_batch(X):
+    """``X`` as a list when it is a batch holding at least one path, else None.
+
+    Anything else (waveforms only, a 2-D array, a single path, garbage) is
+    left to :func:`sklearn_ser.io.as_waveforms`, which resolves or rejects it.
+    """
+    if isinstance(X, (str, bytes, os.PathLike)):
+        return None
+    if isinstance(X, np.ndarray) and (X.ndim != 1 or X.dtype.kind in "fiuc"):
+        return None
+    try:
+        items = list(X)
+    except TypeError:
+        return None
+    if any(isinstance(it, (str, bytes, os.PathLike)) for it in items):
+        return items
+    return None
 
 
 def fix_frames(*, features, n_frames, dtype=np.float32):
@@ -165,6 +189,15 @@ class BaseAudioTransformer(TransformerMixin, BaseEstimator):
             self.n_jobs,
             self.verbose,
         )
+
+    def _raw_from_batch(self, X, *, n_jobs, verbose):
+        """Resolve ``X`` (paths and/or waveforms) and compute the raw features.
+
+        The default decodes the whole batch, then calls
+        ``_transform_waveforms``; subclasses may stream it in chunks.
+        """
+        waves = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
+        return self._transform_waveforms(waves)
 
     def _finalize(self, raw):
         return raw

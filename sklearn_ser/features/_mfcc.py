@@ -9,18 +9,28 @@ arrays for one waveform, and the transformers :class:`MFCC`, :class:`LMFB`,
 """
 
 import numbers
+import re
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+from threadpoolctl import threadpool_limits
 
-from ._base import FrameFeatureTransformer
+from ..io import AudioLoadError, as_waveforms
+from ..utils._progress import progress
+from ._base import (
+    BaseAudioTransformer,
+    FrameFeatureTransformer,
+    _path_batch,
+    fix_frames,
+)
 from ._spectral import (
     CONVENTIONS,
     dct_matrix,
     delta,
     lifter_weights,
     mel_filterbank,
+    n_frames_for_length,
     power_spectrum_frames,
-    preemphasis,
     split_frames,
 )
 
@@ -37,6 +47,16 @@ __all__ = [
 _EPS64 = np.finfo(np.float64).eps  # psf replaces zero energies by this
 _SCALES = ("magnitude", "power", "db")
 _KINDS = ("stft", "mel", "logmel", "mfcc")
+# Files decoded and featurised per task when a batch of paths is streamed.
+_FILES_PER_TASK = 32
+
+
+def _batch_position(exc, offset):
+    """``exc`` with its leading ``X[i]`` shifted by ``offset`` (a chunk's start)."""
+    msg = re.sub(
+        r"^X\[(\d+)\]", lambda m: f"X[{int(m.group(1)) + offset}]", str(exc), count=1
+    )
+    return AudioLoadError(msg, exc.path)
 
 
 def _round_half_up(x):
@@ -71,39 +91,69 @@ def _spectral_frames(
     delta_width=2,
     dtype=np.float32,
     n_jobs=None,
+    n_samples=None,
+    pad_to=None,
+    out=None,
 ):
-    """The batched core: list of waveforms -> list of (n_frames_i, n_out) arrays.
+    """The batched core: list of waveforms -> per-signal frame features.
 
     ``kind`` is "stft" (spectrum ``** power``, optionally in dB), "mel"
-    (Mel spectrogram, power ``power``), "logmel" (log Mel filter bank) or
-    "mfcc". Log conventions: ``"librosa"`` takes
-    ``10 log10(max(x, 1e-10))`` floored at ``max - top_db`` per signal;
+    (Mel spectrogram, power ``power``; in dB with ``scale="db"``), "logmel"
+    (log Mel filter bank) or "mfcc". Log conventions: ``"librosa"`` takes
+    ``10 log10(max(x, 1e-10))`` floored at ``max - top_db`` per signal (the
+    maximum over all the signal's frames, also those cut by ``pad_to``);
     ``"psf"`` takes the natural log after replacing exact zeros by float64
-    eps, as python_speech_features does.
+    eps, as python_speech_features does. Pre-emphasis is applied on the fly
+    while framing; ``n_samples`` zero-pads or cuts every signal to that
+    length (a clip duration) without copying it.
+
+    Returns a list of ``(n_frames_i, n_out)`` arrays, or with ``pad_to`` the
+    zero-padded ``(n_signals, pad_to, n_out)`` array (written into ``out``
+    when given). The STFT is then computed straight into that array.
     """
     dtype = np.dtype(dtype)
-    if preemph:
-        waves = [preemphasis(y=np.asarray(w, dtype=dtype), coef=preemph) for w in waves]
     psf = convention == "psf"
     spec_scale = 1.0 / n_fft if (psf and kind in ("logmel", "mfcc")) else 1.0
     want_energy = append_energy and kind in ("logmel", "mfcc")
+    frame_kw = dict(
+        ys=waves,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
+        convention=convention,
+        dtype=dtype,
+        n_jobs=n_jobs,
+        preemph=preemph,
+        n_samples=n_samples,
+    )
     if kind == "stft":
-        p = 2.0 if scale == "db" else power
+        db = scale == "db"
+        post = _to_db if db else None
+        n_bins = n_fft // 2 + 1
+        floor = db and top_db is not None
+        if pad_to is not None:
+            res = power_spectrum_frames(
+                **frame_kw,
+                power=2.0 if db else power,
+                post=post,
+                n_out=n_bins,
+                pad_to=pad_to,
+                out=out,
+                signal_max=floor,
+            )
+            if floor:
+                out, n_frames, smax = res
+                _floor_padded(out, n_frames, smax - top_db)
+                return out
+            return res[0]
         stacked, n_frames = power_spectrum_frames(
-            ys=waves,
-            n_fft=n_fft,
-            hop_length=hop_length,
-            win_length=win_length,
-            window=window,
-            center=center,
-            pad_mode=pad_mode,
-            power=p,
-            convention=convention,
-            dtype=dtype,
-            n_jobs=n_jobs,
+            **frame_kw, power=2.0 if db else power, post=post, n_out=n_bins
         )
-        if scale == "db":
-            stacked = _log(stacked, n_frames, convention="librosa", top_db=top_db)
+        if floor:
+            _floor_stacked(stacked, n_frames, top_db)
     else:
         fb = mel_filterbank(
             sr=sr,
@@ -125,26 +175,22 @@ def _spectral_frames(
             return mel
 
         stacked, n_frames = power_spectrum_frames(
-            ys=waves,
-            n_fft=n_fft,
-            hop_length=hop_length,
-            win_length=win_length,
-            window=window,
-            center=center,
-            pad_mode=pad_mode,
+            **frame_kw,
             power=2.0 if kind != "mel" else power,
-            convention=convention,
             scale=spec_scale,
             post=post,
             n_out=n_mels + int(want_energy),
-            dtype=dtype,
-            n_jobs=n_jobs,
         )
         energy = None
         if want_energy:
             energy, stacked = stacked[:, -1:], stacked[:, :-1]
-        if kind != "mel":
-            stacked = _log(stacked, n_frames, convention=convention, top_db=top_db)
+        if kind != "mel" or scale == "db":
+            stacked = _log(
+                stacked,
+                n_frames,
+                convention="librosa" if kind == "mel" else convention,
+                top_db=top_db,
+            )
             if energy is not None:
                 energy = _log(energy, n_frames, convention=convention, top_db=None)
         if kind == "mfcc":
@@ -157,41 +203,100 @@ def _spectral_frames(
                 stacked[:, 0] = energy[:, 0]
         elif energy is not None:
             stacked = np.concatenate([stacked, energy], axis=1)
-    out = split_frames(np.ascontiguousarray(stacked, dtype=dtype), n_frames)
-    if deltas:
-        out = [_with_deltas(f, deltas, delta_width) for f in out]
+    stacked = np.ascontiguousarray(stacked, dtype=dtype)
+    if pad_to is None:
+        feats = split_frames(stacked, n_frames)
+        if deltas:
+            feats = [_with_deltas(f, deltas, delta_width) for f in feats]
+        return feats
+    n_cols = stacked.shape[1] * (1 + deltas)
+    shape = (len(n_frames), int(pad_to), n_cols)
+    if out is None:
+        out = np.zeros(shape, dtype=dtype)
+    elif out.shape != shape:
+        raise ValueError(f"out must have shape {shape}. Received: {out.shape}")
+    start = 0
+    for i, n in enumerate(n_frames.tolist()):
+        f = stacked[start : start + n]
+        start += n
+        if deltas:
+            f = _with_deltas(f, deltas, delta_width)
+        m = min(n, shape[1])
+        out[i, :m] = f[:m]
     return out
 
 
+def _to_db(mag):
+    """``10 log10(max(x, 1e-10))`` in place (the frame-wise part of the dB scale)."""
+    np.maximum(mag, mag.dtype.type(1e-10), out=mag)
+    np.log10(mag, out=mag)
+    mag *= 10.0
+    return mag
+
+
+def _floor_stacked(x, n_frames, top_db):
+    """Floor the stacked dB frames at each signal's maximum minus ``top_db``."""
+    offsets = np.concatenate([[0], np.cumsum(n_frames)[:-1]])
+    sig_max = np.maximum.reduceat(x.max(axis=1), offsets)
+    floor = np.repeat(sig_max - top_db, n_frames).astype(x.dtype)
+    np.maximum(x, floor[:, None], out=x)
+    return x
+
+
+def _floor_padded(out, n_frames, floors):
+    """Floor the frames of each signal (not its zero padding) at ``floors[i]``."""
+    for i, n in enumerate(np.minimum(n_frames, out.shape[1]).tolist()):
+        np.maximum(out[i, :n], floors[i], out=out[i, :n])
+
+
+# Mel filters per dense block of the banded product (see _filterbank_applier).
+_FILTERS_PER_BLOCK = 16
+_APPLIERS = {}  # id(filter bank) -> (filter bank, applier); banks are cached
+
+
 def _filterbank_applier(fb):
-    """``spec -> spec @ fb.T``; through a sparse matrix when the bank is sparse.
+    """``spec -> spec @ fb.T`` as a few dense products over the filters' bands.
 
-    Mel triangles cover each FFT bin at most twice, so for large FFTs (2048
-    points, 128 bands: 1.5 % non-zero) the sparse product is about twice as
-    fast as the dense BLAS call; small banks stay dense.
+    A Mel filter is non-zero on a narrow band of FFT bins (each bin feeds at
+    most two filters), so the filters are taken in blocks of
+    ``_FILTERS_PER_BLOCK`` and each block multiplies only the bins its band
+    covers: 4-7 times fewer operations than the dense product, and 3-4 times
+    faster than a sparse one (whose transposed operand costs a copy).
     """
-    density = np.count_nonzero(fb) / fb.size
-    if fb.size >= 16384 and density < 0.1:
-        import scipy.sparse
+    hit = _APPLIERS.get(id(fb))
+    if hit is not None and hit[0] is fb:
+        return hit[1]
+    n_mels = fb.shape[0]
+    blocks = []
+    for g0 in range(0, n_mels, _FILTERS_PER_BLOCK):
+        g1 = min(g0 + _FILTERS_PER_BLOCK, n_mels)
+        nz = np.flatnonzero(fb[g0:g1].any(axis=0))
+        lo, hi = (int(nz[0]), int(nz[-1]) + 1) if nz.size else (0, 0)
+        blocks.append((g0, g1, lo, hi, np.ascontiguousarray(fb[g0:g1, lo:hi].T)))
 
-        fbs = scipy.sparse.csr_matrix(fb)
-        return lambda spec: (fbs @ spec.T).T
-    fbT = np.ascontiguousarray(fb.T)
-    return lambda spec: spec @ fbT
+    def apply(spec):
+        out = np.empty((spec.shape[0], n_mels), dtype=np.result_type(spec, fb))
+        for g0, g1, lo, hi, m in blocks:
+            if hi > lo:
+                np.matmul(spec[:, lo:hi], m, out=out[:, g0:g1])
+            else:  # empty filters (more bands than FFT bins can resolve)
+                out[:, g0:g1] = 0
+        return out
+
+    if len(_APPLIERS) >= 64:
+        _APPLIERS.clear()
+    _APPLIERS[id(fb)] = (fb, apply)
+    return apply
 
 
 def _log(x, n_frames, *, convention, top_db):
     if convention == "psf":
         x = np.where(x == 0, x.dtype.type(_EPS64), x)
         return np.log(x)
-    out = np.log10(np.maximum(x, x.dtype.type(1e-10)))
-    out *= 10.0
+    out = _to_db(np.array(x))  # a copy: x may be a view of the Mel + energy block
     if top_db is not None:
         # per-signal floor: max over that signal's frames minus top_db
-        offsets = np.concatenate([[0], np.cumsum(n_frames)[:-1]])
-        sig_max = np.maximum.reduceat(out.max(axis=1), offsets)
-        floor = np.repeat(sig_max - top_db, n_frames).astype(out.dtype)
-        np.maximum(out, floor[:, None], out=out)
+        _floor_stacked(out, n_frames, top_db)
     return out
 
 
@@ -442,7 +547,7 @@ class _SpectralTransformer(FrameFeatureTransformer):
     def _center(self):
         return self.convention == "librosa" and self.center
 
-    def _common_kwargs(self):
+    def _common_kwargs(self, n_jobs=None):
         win, hop = self._resolved()
         return dict(
             sr=self.sr,
@@ -454,12 +559,157 @@ class _SpectralTransformer(FrameFeatureTransformer):
             pad_mode="constant",
             convention=self.convention,
             dtype=np.dtype(self.dtype),
-            n_jobs=self.n_jobs,
+            n_jobs=self.n_jobs if n_jobs is None else n_jobs,
         )
 
-    def _finalize(self, raw):
-        from ._base import fix_frames
+    def _kind_kwargs(self):  # pragma: no cover - overridden
+        """The :func:`_spectral_frames` arguments specific to the feature."""
+        raise NotImplementedError
 
+    def _n_columns(self):
+        """Width of one output frame."""
+        if self._kind == "stft":
+            return self.n_fft // 2 + 1
+        if self._kind == "mfcc":
+            base = self.n_mfcc
+        else:
+            base = self.n_mels + int(self._kind == "logmel" and self.append_energy)
+        return base * (1 + getattr(self, "deltas", 0))
+
+    def _clip_samples(self):
+        return None if self.duration is None else int(round(self.duration * self.sr))
+
+    def _frame_counts(self, waves):
+        """Frames each waveform gives (after the ``duration`` padding/cut)."""
+        frame_length, hop, center, convention = self._frame_params()
+        n = self._clip_samples()
+        lengths = [w.shape[0] if n is None else n for w in waves]
+        return n_frames_for_length(
+            n_samples=np.asarray(lengths, dtype=np.int64),
+            frame_length=frame_length,
+            hop_length=hop,
+            center=center,
+            convention=convention,
+        )
+
+    def _known_target(self):
+        """The output frame count when it does not depend on the batch, else None."""
+        if self.max_frames is not None or self.duration is not None:
+            return self._target_frames()
+        return getattr(self, "n_frames_", None)
+
+    def _frames(self, waves, *, out=None, n_jobs=None):
+        """Waveforms -> padded ``(n, n_frames, n_cols)`` features.
+
+        The frame count is :meth:`_known_target`, else the longest signal's;
+        ``out`` (zeros, that shape) receives the result; ``n_jobs=None``
+        means ``self.n_jobs``.
+        """
+        target = self._known_target() if out is None else out.shape[1]
+        if target is None:
+            target = int(self._frame_counts(waves).max())
+        return _spectral_frames(
+            waves,
+            kind=self._kind,
+            n_samples=self._clip_samples(),
+            pad_to=target,
+            out=out,
+            **self._kind_kwargs(),
+            **self._common_kwargs(n_jobs),
+        )
+
+    def _transform_waveforms(self, waves):
+        return self._frames(waves)
+
+    def _fitted_state(self):
+        if self.max_frames is None and self.duration is None:
+            if hasattr(self, "n_frames_"):
+                return {"n_frames_": self.n_frames_}
+        return {}
+
+    def _raw_from_batch(self, X, *, n_jobs, verbose):
+        """Decode and featurise ``X`` in chunks of files, in threads.
+
+        Each task resolves a chunk of ``X`` with :func:`~sklearn_ser.io.as_waveforms`
+        and writes its features straight into its rows of the (zero-padded)
+        result, so with paths the decoded corpus is never held in memory at
+        once and decoding overlaps the FFTs. When the output frame count must
+        be learnt from the batch, the STFT (large frames) decodes everything
+        first to know it; the narrow features pad each chunk and assemble.
+        """
+        target = self._known_target()
+        items = _path_batch(X)
+        if items is None or (target is None and self._kind == "stft"):
+            # waveforms (cheap to resolve) or the batch maximum is needed first
+            items = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
+            if target is None:
+                target = int(self._frame_counts(items).max())
+        workers = 1 if n_jobs in (None, 1) else effective_n_jobs(n_jobs)
+        n = len(items)
+        if n < 4 * workers:
+            # too few items to share out: threads over chunks of frames
+            waves = as_waveforms(items, self.sr, n_jobs=n_jobs, verbose=verbose)
+            return self._transform_waveforms(waves)
+        size = max(1, min(_FILES_PER_TASK, -(-n // (8 * workers))))
+        bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+        out = None
+        if target is not None:
+            shape = (n, target, self._n_columns())
+            out = np.zeros(shape, dtype=np.dtype(self.dtype))
+
+        def task(lo, hi):
+            try:
+                waves = as_waveforms(items[lo:hi], self.sr, n_jobs=1)
+            except AudioLoadError as exc:  # name the position in X, not in the chunk
+                raise _batch_position(exc, lo) from exc
+            dest = None if out is None else out[lo:hi]
+            return self._frames(waves, out=dest, n_jobs=1)
+
+        tasks = progress(
+            bounds, total=len(bounds), desc="extracting features", verbose=verbose
+        )
+        # threads: decoding (libsndfile), the FFTs and BLAS release the GIL,
+        # and the tasks write into one shared result
+        with threadpool_limits(limits=1, user_api="blas"):
+            if workers == 1:
+                parts = [task(lo, hi) for lo, hi in tasks]
+            else:
+                parts = Parallel(n_jobs=workers, require="sharedmem")(
+                    delayed(task)(lo, hi) for lo, hi in tasks
+                )
+        if out is not None:
+            return out
+        target = max(p.shape[1] for p in parts)
+        out = np.zeros((n, target, parts[0].shape[2]), dtype=parts[0].dtype)
+        for (lo, hi), p in zip(bounds, parts, strict=True):
+            out[lo:hi, : p.shape[1]] = p
+        return out
+
+    def fit(self, X, y=None):
+        """Validate the parameters; without max_frames/duration learn ``n_frames_``.
+
+        ``n_frames_`` is the frame count of the longest training signal; it
+        follows from the signal lengths, so fitting decodes but computes no
+        features.
+        """
+        BaseAudioTransformer.fit(self, X, y)
+        if self.max_frames is None and self.duration is None:
+            waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
+            self.n_frames_ = int(self._frame_counts(waves).max())
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Like ``fit(X).transform(X)`` but decodes and computes once."""
+        BaseAudioTransformer.fit(self, X, y)
+        learn = self.max_frames is None and self.duration is None
+        if learn and hasattr(self, "n_frames_"):
+            del self.n_frames_  # refit: the frame count comes from this X
+        raw = self._compute(X)
+        if learn:
+            self.n_frames_ = int(raw.shape[1])
+        return self._finalize(raw)
+
+    def _finalize(self, raw):
         return fix_frames(
             features=raw, n_frames=self._target_frames(), dtype=np.dtype(self.dtype)
         )
@@ -660,10 +910,8 @@ class MFCC(_SpectralTransformer):
         if self.lifter < 0:
             raise ValueError(f"lifter must be >= 0. Received: lifter={self.lifter!r}")
 
-    def _frames(self, waves):
-        return _spectral_frames(
-            waves,
-            kind="mfcc",
+    def _kind_kwargs(self):
+        return dict(
             preemph=self.preemphasis,
             n_mels=self.n_mels,
             fmin=self.fmin,
@@ -676,7 +924,6 @@ class MFCC(_SpectralTransformer):
             append_energy=self.append_energy,
             deltas=self.deltas,
             delta_width=self.delta_width,
-            **self._common_kwargs(),
         )
 
     def feature_prefixes(self):
@@ -780,10 +1027,8 @@ class LMFB(_SpectralTransformer):
                 f"deltas must be 0, 1 or 2. Received: deltas={self.deltas!r}"
             )
 
-    def _frames(self, waves):
-        return _spectral_frames(
-            waves,
-            kind="logmel",
+    def _kind_kwargs(self):
+        return dict(
             preemph=self.preemphasis,
             n_mels=self.n_mels,
             fmin=self.fmin,
@@ -794,7 +1039,6 @@ class LMFB(_SpectralTransformer):
             append_energy=self.append_energy,
             deltas=self.deltas,
             delta_width=self.delta_width,
-            **self._common_kwargs(),
         )
 
     def feature_prefixes(self):
@@ -871,14 +1115,11 @@ class STFT(_SpectralTransformer):
                 f"scale must be one of {_SCALES}. Received: scale={self.scale!r}"
             )
 
-    def _frames(self, waves):
-        return _spectral_frames(
-            waves,
-            kind="stft",
+    def _kind_kwargs(self):
+        return dict(
             scale=self.scale,
             power=2.0 if self.scale == "power" else 1.0,
             top_db=self.top_db,
-            **self._common_kwargs(),
         )
 
     def feature_prefixes(self):
@@ -965,26 +1206,18 @@ class MelSpectrogram(_SpectralTransformer):
         if not self.power > 0:
             raise ValueError(f"power must be > 0. Received: power={self.power!r}")
 
-    def _frames(self, waves):
-        out = _spectral_frames(
-            waves,
-            kind="mel",
+    def _kind_kwargs(self):
+        # scale="db": 10 log10(S), floored at max - top_db per signal
+        return dict(
             power=self.power,
+            scale=self.scale,
             n_mels=self.n_mels,
             fmin=self.fmin,
             fmax=self.fmax,
             htk=self.htk,
             mel_norm=self.mel_norm,
-            **self._common_kwargs(),
+            top_db=self.top_db,
         )
-        if self.scale == "db":  # 10 log10(S), floored at max - top_db per signal
-            out = [
-                _log(
-                    f, np.array([f.shape[0]]), convention="librosa", top_db=self.top_db
-                )
-                for f in out
-            ]
-        return out
 
     def feature_prefixes(self):
         return [f"mel{i}" for i in range(self.n_mels)]

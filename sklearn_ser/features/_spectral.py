@@ -485,6 +485,65 @@ def preemphasis(*, y, coef=0.97):
     return out
 
 
+def _signal_segment(y, n_valid, s0, s1, coef, dtype):
+    """Samples ``s0 .. s1 - 1`` of a signal zero-padded on both sides.
+
+    ``y`` is seen as ``n_valid`` samples long (zero-padded or cut at its end);
+    indices outside ``[0, n_valid)`` are zeros. With ``coef`` the segment is
+    taken from the pre-emphasised signal ``x[k] - coef * x[k - 1]`` (``x[0]``
+    kept), exactly as :func:`preemphasis` of the padded signal.
+    """
+    seg = np.zeros(s1 - s0, dtype=dtype)
+    lo, hi = max(s0, 0), min(s1, n_valid)
+    data_hi = min(hi, y.shape[0])
+    if data_hi > lo:
+        seg[lo - s0 : data_hi - s0] = y[lo:data_hi]
+    if coef and hi > lo:
+        k1 = max(lo, 1)
+        m = min(hi - 1, y.shape[0])  # x[k - 1] is non-zero for k - 1 < len(y)
+        if m >= k1:
+            seg[k1 - s0 : m + 1 - s0] -= coef * y[k1 - 1 : m]
+    return seg
+
+
+def _strided_frames(src, start, n, frame_length, hop_length):
+    """``n`` frames of ``src`` from sample ``start``, a read-only strided view."""
+    isz = src.itemsize
+    return np.ndarray(
+        (n, frame_length),
+        dtype=src.dtype,
+        buffer=src,
+        offset=start * isz,
+        strides=(hop_length * isz, isz),
+    )
+
+
+def _windowed_frames(dst, y, n_valid, a, b, hop, frame_length, left, w, coef):
+    """Write the windowed frames ``a .. b - 1`` of one signal into ``dst``.
+
+    Frame ``t`` covers samples ``t * hop - left ..`` of the signal (zeros
+    outside it). Frames that lie inside the signal are read through a
+    strided view of ``y`` itself; only the few frames that overhang an edge
+    (and, with pre-emphasis, all of them) go through a small padded copy.
+    """
+    n_data = min(y.shape[0], n_valid)
+    i0 = i1 = a
+    if not coef:
+        i0 = min(max(a, -(-left // hop)), b)
+        i1 = max(min(b, (n_data + left - frame_length) // hop + 1), i0)
+        if i1 > i0:
+            view = _strided_frames(y, i0 * hop - left, i1 - i0, frame_length, hop)
+            np.multiply(view, w, out=dst[i0 - a : i1 - a])
+    for c, d in ((a, i0), (i1, b)):
+        if d > c:
+            s0 = c * hop - left
+            seg = _signal_segment(
+                y, n_valid, s0, (d - 1) * hop - left + frame_length, coef, dst.dtype
+            )
+            view = _strided_frames(seg, 0, d - c, frame_length, hop)
+            np.multiply(view, w, out=dst[c - a : d - a])
+
+
 def power_spectrum_frames(
     *,
     ys,
@@ -501,15 +560,24 @@ def power_spectrum_frames(
     n_out=None,
     dtype=np.float32,
     n_jobs=None,
+    preemph=0.0,
+    n_samples=None,
+    pad_to=None,
+    out=None,
+    signal_max=False,
 ):
     """Magnitude ``** power`` spectra of all frames of a list of signals.
 
-    The work horse of every frame-level feature: signals are laid out in one
-    buffer, framed together and transformed in chunks of frames (window,
-    real FFT, ``|.| ** power``, ``* scale``), then ``post`` (e.g. a Mel
-    matrix product, log and DCT) maps each chunk to its output columns, so
-    the full spectrogram of the batch is never held in memory when a
-    ``post`` reduces it.
+    The work horse of every frame-level feature. The frames of the whole
+    batch are numbered one signal after the other and processed in chunks
+    of about a megabyte: each chunk is cut straight from the signals
+    (strided views, no copy of the batch), windowed, real-FFT'd, turned
+    into ``|X| ** power * scale`` and mapped by ``post`` (e.g. a Mel matrix
+    product) to its output rows, which are written in place into the
+    result. Neither the framed batch nor the full spectrogram is ever held
+    in memory when a ``post`` reduces it, and with ``pad_to`` the result is
+    the padded ``(n_signals, pad_to, n_cols)`` array itself (no stacked
+    intermediate, no second copy).
 
     Parameters
     ----------
@@ -520,16 +588,41 @@ def power_spectrum_frames(
     scale : float, default=1.0
         Multiplies the spectrum (psf's power spectrum is ``|X|^2 / n_fft``).
     post : callable or None
-        ``post(spec_chunk) -> out_chunk`` of ``n_out`` columns.
+        ``post(spec_chunk) -> out_chunk`` of ``n_out`` columns; it must work
+        row by row (each output row depends on its own frame only) and may
+        overwrite its argument.
     dtype : numpy dtype, default=float32
         Precision of the FFT and of the result.
     n_jobs : int or None
-        Threads over chunks (NumPy's FFT and BLAS release the GIL).
+        Threads over chunks of frames (NumPy ufuncs, SciPy's FFT and BLAS
+        release the GIL; the result is shared memory, so the threading
+        backend is required).
+    preemph : float, default=0.0
+        Pre-emphasis coefficient applied to each (padded) signal, as by
+        :func:`preemphasis`, on the fly.
+    n_samples : int, array-like of int or None
+        Treat signal ``i`` as ``n_samples[i]`` samples long: zero-padded or
+        cut at its end (a fixed clip duration), without copying it.
+    pad_to : int or None
+        Return ``(n_signals, pad_to, n_cols)``: frames beyond ``pad_to`` are
+        dropped (and not computed unless ``signal_max``), missing frames
+        are zero rows.
+    out : ndarray or None
+        With ``pad_to``: a zero-filled C-contiguous array of shape
+        ``(n_signals, pad_to, n_cols)`` and dtype ``dtype`` to write into.
+    signal_max : bool, default=False
+        Also return the maximum of every signal's output over all its frames
+        (including those dropped by ``pad_to``).
 
     Returns
     -------
-    out : ndarray, shape (sum(n_frames), n_out or n_fft // 2 + 1)
+    out : ndarray
+        ``(sum(n_frames), n_cols)``, or ``(n_signals, pad_to, n_cols)`` with
+        ``pad_to``; ``n_cols`` is ``n_out`` or ``n_fft // 2 + 1``.
     n_frames : ndarray of int64, shape (n_signals,)
+        Frames of each signal (before ``pad_to``).
+    signal_max : ndarray, shape (n_signals,)
+        Only when ``signal_max``.
     """
     _check_convention(convention)
     n_fft = _check_positive_int("n_fft", n_fft)
@@ -549,36 +642,106 @@ def power_spectrum_frames(
     else:
         frame_length = win_length
         w = get_window(window=window, win_length=win_length, dtype=dtype)
-    buf, starts, n_frames = _layout(
-        [np.asarray(y) for y in ys],
-        frame_length,
-        hop_length,
-        center,
-        pad_mode,
-        convention,
-        dtype=dtype,
-        align=True,
-    )
-    n_slots = (buf.shape[0] - frame_length) // hop_length + 1
-    view = np.lib.stride_tricks.as_strided(
-        buf,
-        shape=(n_slots, frame_length),
-        strides=(hop_length * buf.itemsize, buf.itemsize),
-        writeable=False,
-    )
+    ys = [np.ascontiguousarray(y, dtype=dtype) for y in ys]
+    for i, y in enumerate(ys):
+        if y.ndim != 1:
+            raise ValueError(
+                f"Every signal must be 1-D. Received: ys[{i}] of shape {y.shape}"
+            )
+    if n_samples is None:
+        n_valid = np.array([y.shape[0] for y in ys], dtype=np.int64)
+    else:
+        n_valid = np.broadcast_to(np.asarray(n_samples, dtype=np.int64), (len(ys),))
+    left = frame_length // 2 if (center and convention == "librosa") else 0
+    if left and pad_mode != "constant":
+        # the (rare) non-zero centring padding is materialised: every signal
+        # is cut/padded to its length, pre-emphasised and padded; frames then
+        # start at sample 0 of the padded signal
+        if n_samples is not None:
+            ys = [
+                y[:n] if y.shape[0] >= n else np.pad(y, (0, n - y.shape[0]))
+                for y, n in zip(ys, n_valid.tolist(), strict=True)
+            ]
+        if preemph:
+            ys = [preemphasis(y=y, coef=preemph) for y in ys]
+            preemph = 0.0
+        ys = [np.pad(y, (left, left), mode=pad_mode) for y in ys]
+        n_frames = n_frames_for_length(
+            n_samples=n_valid,
+            frame_length=frame_length,
+            hop_length=hop_length,
+            center=True,
+            convention=convention,
+        ).astype(np.int64)
+        n_valid = n_valid + 2 * left
+        left = 0
+    else:
+        n_frames = n_frames_for_length(
+            n_samples=n_valid,
+            frame_length=frame_length,
+            hop_length=hop_length,
+            center=center,
+            convention=convention,
+        ).astype(np.int64)
     n_bins = n_fft // 2 + 1
     n_cols = n_bins if post is None else int(n_out)
-    # destination row of every slot (-1: a frame straddling two signals)
-    dest = np.full(n_slots, -1, dtype=np.int64)
-    dest[starts // hop_length] = np.arange(starts.shape[0])
-    out = np.empty((starts.shape[0], n_cols), dtype=dtype)
+    n_sig = len(ys)
+    if pad_to is not None:
+        pad_to = _check_positive_int("pad_to", pad_to)
+        shape = (n_sig, pad_to, n_cols)
+        if out is None:
+            out = np.zeros(shape, dtype=dtype)
+        elif out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous:
+            raise ValueError(
+                f"out must be a C-contiguous {dtype} array of shape {shape}. "
+                f"Received: out of shape {out.shape} and dtype {out.dtype}"
+            )
+        computed = n_frames if signal_max else np.minimum(n_frames, pad_to)
+        dest_start = np.arange(n_sig, dtype=np.int64) * pad_to
+        keep = np.minimum(n_frames, pad_to)
+    else:
+        if out is not None:
+            raise ValueError("out needs pad_to. Received: pad_to=None")
+        computed = n_frames
+        dest_start = np.concatenate([[0], np.cumsum(n_frames)[:-1]]).astype(np.int64)
+        keep = n_frames
+        out = np.empty((int(n_frames.sum()), n_cols), dtype=dtype)
+    out2d = out.reshape(-1, n_cols)  # a view: out is C-contiguous
+    first = np.concatenate([[0], np.cumsum(computed)]).astype(np.int64)
+    total = int(first[-1])
     rows = max(32, _CHUNK_BYTES // (frame_length * dtype.itemsize))
-    bounds = list(range(0, n_slots, rows))
+    coef = dtype.type(preemph) if preemph else 0
 
-    def work(lo):
-        hi = min(lo + rows, n_slots)
-        frames = np.multiply(view[lo:hi], w)
-        spec = scipy.fft.rfft(frames, n=n_fft, axis=-1, overwrite_x=True)
+    def chunk(lo, hi, frames, maxima):
+        # the pieces (signal, first frame, end frame) of global rows lo..hi
+        pieces = []
+        i = int(np.searchsorted(first, lo, side="right")) - 1
+        pos = lo
+        while pos < hi:
+            a = pos - int(first[i])
+            b = min(int(first[i + 1]), hi) - int(first[i])
+            if b > a:
+                r = pos - lo
+                _windowed_frames(
+                    frames[r : r + b - a, :frame_length],
+                    ys[i],
+                    int(n_valid[i]),
+                    a,
+                    b,
+                    hop_length,
+                    frame_length,
+                    left,
+                    w,
+                    coef,
+                )
+                pieces.append((i, a, b, r))
+                pos += b - a
+            i += 1
+        n = hi - lo
+        if width > frame_length:  # the input (and its zero tail) is kept
+            spec = scipy.fft.rfft(frames[:n], axis=-1)
+        else:  # n_fft <= frame_length: psf cuts the frames to n_fft
+            spec = scipy.fft.rfft(frames[:n], n=n_fft, axis=-1, overwrite_x=True)
         mag = np.square(spec.real)
         mag += np.square(spec.imag)
         if power != 2.0:
@@ -589,26 +752,58 @@ def power_spectrum_frames(
         if scale != 1.0:
             mag *= dtype.type(scale)
         res = mag if post is None else post(mag)
-        d = dest[lo:hi]
-        keep = d >= 0
-        if keep.all():
-            out[d[0] : d[-1] + 1] = res
-        elif keep.any():
-            out[d[keep]] = res[keep]
+        for i, a, b, r in pieces:
+            if maxima is not None:
+                maxima.append((i, res[r : r + b - a].max()))
+            m = min(b, int(keep[i]))
+            if m > a:
+                d = int(dest_start[i])
+                out2d[d + a : d + m] = res[r : r + m - a]
 
-    # One BLAS thread per worker: the chunks are small, and multi-threaded
-    # BLAS on small products only adds contention; parallelism is n_jobs.
-    with threadpool_limits(limits=1, user_api="blas"):
-        if n_jobs in (None, 1) or len(bounds) < 2:
-            for lo in bounds:
-                work(lo)
+    # frames shorter than the FFT (psf) are laid in a zero-padded buffer
+    # whose tail stays zero, which spares the FFT its own padding copy
+    width = max(frame_length, n_fft)
+
+    def work(lo, hi):
+        if width > frame_length:
+            frames = np.zeros((min(rows, hi - lo), width), dtype=dtype)
         else:
-            from joblib import Parallel, delayed
+            frames = np.empty((min(rows, hi - lo), width), dtype=dtype)
+        maxima = [] if signal_max else None
+        for c in range(lo, hi, rows):
+            chunk(c, min(c + rows, hi), frames, maxima)
+        return maxima
 
-            Parallel(n_jobs=n_jobs, prefer="threads")(
-                delayed(work)(lo) for lo in bounds
+    n_chunks = -(-total // rows)
+    n_workers = 1
+    if n_jobs not in (None, 1) and n_chunks > 1:
+        from joblib import effective_n_jobs
+
+        n_workers = min(effective_n_jobs(n_jobs), n_chunks)
+    if n_workers == 1:
+        results = [work(0, total)]
+    else:
+        from joblib import Parallel, delayed
+
+        # a few contiguous runs of chunks per thread (balance on a busy
+        # machine without paying a task per chunk). One BLAS thread per
+        # worker: the products are small, and multi-threaded BLAS on them
+        # only adds contention (threadpool_limits costs milliseconds, so
+        # it is only entered here).
+        n_tasks = min(n_chunks, 4 * n_workers)
+        per = -(-n_chunks // n_tasks) * rows
+        with threadpool_limits(limits=1, user_api="blas"):
+            results = Parallel(n_jobs=n_workers, require="sharedmem")(
+                delayed(work)(lo, min(lo + per, total)) for lo in range(0, total, per)
             )
-    return out, n_frames
+    if not signal_max:
+        return out, n_frames
+    smax = np.full(n_sig, -np.inf, dtype=dtype)
+    for maxima in results:
+        for i, v in maxima:
+            if v > smax[i]:
+                smax[i] = v
+    return out, n_frames, smax
 
 
 def split_frames(out, n_frames):

@@ -419,3 +419,77 @@ def test_spectrogram_pipelines_beat_chance(est, ravdess_subset, ravdess_waves16k
     X[:] = ravdess_waves16k
     pipe = Pipeline([est, FrameStats(), StandardScaler(), SVC(C=10)])
     assert cross_val_score(pipe, X, y, groups=groups, cv=GroupKFold(3)).mean() > 0.25
+
+
+# ------------------------------------------------- streamed batches of files
+@pytest.fixture(scope="module")
+def synth_files(tmp_path_factory):
+    """14 short FLAC files of different lengths (enough to be streamed in chunks)."""
+    import soundfile as sf
+
+    rng = np.random.default_rng(7)
+    folder = tmp_path_factory.mktemp("synth")
+    paths = []
+    for i in range(14):
+        n = int(rng.integers(2000, 12000))
+        t = np.arange(n) / 16000
+        y = 0.3 * np.sin(2 * np.pi * (200 + 50 * i) * t) + 0.05 * rng.normal(size=n)
+        p = folder / f"f{i:02d}.flac"
+        sf.write(p, y.astype(np.float32), 16000)
+        paths.append(str(p))
+    return paths
+
+
+@pytest.mark.parametrize(
+    "est",
+    [
+        MFCC(**SMALL, n_mels=40),  # frame count learnt from the batch
+        MFCC(**SMALL, n_mels=40, max_frames=30),
+        STFT(),  # learnt frame count: decoded first
+        STFT(scale="magnitude", duration=0.3),
+        LMFB(deltas=1),
+        MFCC.psf_compatible(duration=0.5),
+    ],
+    ids=["MFCC", "MFCC-max", "STFT", "STFT-dur", "LMFB-d", "MFCC-psf-dur"],
+)
+def test_streamed_paths_equal_waveforms_and_one_job(est, synth_files):
+    from sklearn_ser.io import load_audio_batch
+
+    waves = load_audio_batch(synth_files, 16000)
+    ref = clone(est).set_params(n_jobs=1).fit_transform(waves)
+    for n_jobs in (1, 2):
+        got = clone(est).set_params(n_jobs=n_jobs).fit_transform(synth_files)
+        assert got.shape == ref.shape and got.dtype == np.float32
+        np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-5)
+    # a mixed batch (paths and waveforms) too
+    mixed = [w if i % 2 else p for i, (p, w) in enumerate(zip(synth_files, waves))]
+    np.testing.assert_allclose(
+        clone(est).set_params(n_jobs=2).fit_transform(mixed), ref, rtol=1e-6, atol=1e-5
+    )
+
+
+def test_fit_learns_frame_count_without_features(synth_files, monkeypatch):
+    est = MFCC(**SMALL, n_mels=40)
+
+    def boom(self, *args, **kwargs):
+        raise AssertionError("fit computed features")
+
+    monkeypatch.setattr(MFCC, "_frames", boom)
+    est.fit(synth_files)
+    monkeypatch.undo()
+    lengths = [load_audio(p).shape[0] for p in synth_files]
+    assert est.n_frames_ == 1 + max(lengths) // 160
+    assert est.transform(synth_files[:3]).shape == (3, est.n_frames_, 40)
+
+
+def test_streamed_batch_errors_name_the_position_in_x(synth_files):
+    from sklearn_ser.io import AudioLoadError
+
+    bad = np.full(4000, np.nan, dtype=np.float32)
+    X = list(synth_files[:11]) + [bad] + list(synth_files[11:])
+    with pytest.raises(AudioLoadError, match=r"X\[11\].*NaN"):
+        MFCC(**SMALL, n_mels=40, max_frames=20, n_jobs=2).fit_transform(X)
+    with pytest.raises(AudioLoadError, match="nope.flac"):
+        MFCC(**SMALL, n_mels=40, max_frames=20).fit_transform(
+            [*synth_files, "nope.flac"]
+        )

@@ -237,3 +237,70 @@ def test_preemphasis_matches_psf():
     np.testing.assert_allclose(
         preemphasis(y=y, coef=0.97), psf.sigproc.preemphasis(y, 0.97), atol=1e-15
     )
+
+
+# ------------------------------------------------- streamed framing options
+def _ragged(rng, lengths=(300, 1601, 4000, 7777, 160, 5000)):
+    return [rng.normal(size=n).astype(np.float32) for n in lengths]
+
+
+@pytest.mark.parametrize("convention", ["librosa", "psf"])
+def test_power_spectrum_pad_to_equals_stacked_then_padded(convention):
+    from sklearn_ser.features._spectral import power_spectrum_frames
+
+    ys = _ragged(np.random.default_rng(0))
+    kw = dict(ys=ys, n_fft=512, hop_length=160, win_length=400, convention=convention)
+    stacked, counts = power_spectrum_frames(**kw)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    for pad_to in (int(counts.max()), 20):
+        padded, counts2, smax = power_spectrum_frames(
+            **kw, pad_to=pad_to, signal_max=True, n_jobs=2
+        )
+        np.testing.assert_array_equal(counts2, counts)
+        assert padded.shape == (len(ys), pad_to, 257)
+        for i, n in enumerate(counts):
+            own = stacked[starts[i] : starts[i + 1]]
+            m = min(n, pad_to)
+            np.testing.assert_array_equal(padded[i, :m], own[:m])
+            assert not padded[i, m:].any()
+            # the maximum covers the frames cut by pad_to too
+            assert smax[i] == own.max()
+
+
+def test_power_spectrum_n_samples_and_preemph_equal_explicit_padding():
+    from sklearn_ser.features._spectral import power_spectrum_frames
+
+    ys = _ragged(np.random.default_rng(1))
+    n = 3000  # longer than some signals, shorter than others
+    kw = dict(n_fft=512, hop_length=160, win_length=400, window="hamming")
+    for convention in ("librosa", "psf"):
+        explicit = [
+            preemphasis(
+                y=y[:n] if y.shape[0] >= n else np.pad(y, (0, n - y.shape[0])),
+                coef=0.97,
+            )
+            for y in ys
+        ]
+        ref, ref_counts = power_spectrum_frames(
+            ys=explicit, convention=convention, **kw
+        )
+        ours, counts = power_spectrum_frames(
+            ys=ys, n_samples=n, preemph=0.97, convention=convention, **kw
+        )
+        np.testing.assert_array_equal(counts, ref_counts)
+        np.testing.assert_array_equal(ours, ref)
+
+
+def test_power_spectrum_reflect_padding_matches_librosa_framing():
+    from sklearn_ser.features._spectral import power_spectrum_frames
+
+    y = np.random.default_rng(2).normal(size=3000).astype(np.float32)
+    ours, _ = power_spectrum_frames(
+        ys=[y], n_fft=512, hop_length=128, pad_mode="reflect", power=1.0
+    )
+    yp = np.pad(y, 256, mode="reflect")
+    frames = np.lib.stride_tricks.sliding_window_view(yp, 512)[::128]
+    w = scipy.signal.get_window("hann", 512, fftbins=True)
+    ref = np.abs(np.fft.rfft(frames * w, axis=-1))
+    assert ours.shape == ref.shape
+    np.testing.assert_allclose(ours, ref, rtol=1e-4, atol=1e-4 * ref.max())
