@@ -15,6 +15,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import scipy.sparse as sp
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import _clone_parametrized
 from sklearn.exceptions import DataConversionWarning
@@ -322,7 +323,7 @@ class BaseSERClassifier(KerasClassifier):
         tags.classifier_tags = ClassifierTags()
         tags.target_tags.required = True
         tags.input_tags.three_d_array = True
-        tags.input_tags.sparse = True  # scikeras passes 2-D sparse X to Keras
+        tags.input_tags.sparse = True  # densified in _validate_data
         tags.non_deterministic = self.random_state is None
         return tags
 
@@ -498,6 +499,18 @@ class BaseSERClassifier(KerasClassifier):
         return self
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        if X is not None:
+            if sp.issparse(X):
+                # Any sparse format (matrix or array, 32- or 64-bit indices) is
+                # densified: Keras layers take dense tensors, and audio
+                # features are dense anyway.
+                X = X.toarray()
+            # Array-likes that are not ndarrays (ndarray subclasses such as
+            # ViewArray, and tuples/dicts of views, are kept as they are).
+            if not isinstance(X, (np.ndarray, list, tuple, dict)) and hasattr(
+                X, "__array__"
+            ):
+                X = np.asarray(X)
         n_in = getattr(self, "n_features_in_", None)
         if not reset and X is not None and n_in is not None:
             shape = getattr(X, "shape", None)

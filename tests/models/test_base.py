@@ -414,3 +414,43 @@ def test_scikit_learn_estimator_checks():
     )
     failed = [r["check_name"] for r in results if r["status"] == "failed"]
     assert failed == []
+
+
+class _ArrayLike:
+    """An array-like that is not an ndarray (only ``__array__``)."""
+
+    def __init__(self, a):
+        self._a = np.asarray(a)
+
+    def __array__(self, dtype=None, copy=None):
+        return self._a if dtype is None else self._a.astype(dtype)
+
+    def __array_function__(self, func, types, args, kwargs):
+        # like scikit-learn's _NotAnArray: numpy functions must not see it
+        raise TypeError(f"Don't want to call array_function {func.__name__}!")
+
+    def __len__(self):
+        return len(self._a)
+
+
+def test_sparse_and_array_like_inputs_give_the_dense_result():
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 6)).astype(np.float32)
+    X[X < 0.3] = 0.0
+    y = (X[:, 0] > 0).astype(int)
+    dense = tiny().fit(X, y).predict_proba(X)
+    wide = sp.csr_array(X)
+    wide.indices = wide.indices.astype(np.int64)
+    wide.indptr = wide.indptr.astype(np.int64)
+    for variant in (
+        wide,
+        sp.csr_matrix(X),
+        sp.csr_array(X),
+        sp.coo_array(X),
+        sp.dok_matrix(X),
+        _ArrayLike(X),
+    ):
+        clf = tiny().fit(variant, y)
+        np.testing.assert_allclose(clf.predict_proba(variant), dense, atol=1e-6)
