@@ -25,7 +25,6 @@ and ``.md``.
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -34,6 +33,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _machine  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -57,50 +59,31 @@ PROFILES = {
         batch_size=16,
         learning_rate=0.001183,
     ),
-    "paper": dict(
-        n=2098,
-        frames=126,
-        bins=257,
-        n_classes=7,
-        epochs=1,
-        repeats=3,
-        hyper=dict(
-            filters_1=34,
-            filters_2=242,
-            filters_3=194,
-            filters_4=124,
-            filters_5=116,
-            filters_6=186,
-            dense_units=864,
-        ),
-        batch_size=16,
-        learning_rate=0.001183,
-    ),
+    # S2's TESS values, from the library (filled in by _paper_profile()).
+    "paper": dict(n=2098, frames=126, bins=257, n_classes=7, epochs=1, repeats=3),
 }
 
 
 def machine_info():
-    """Machine and library versions (local helper; no shared one existed yet)."""
-    import keras
-    import scikeras
-    import sklearn
+    """The shared benchmark machine description plus the GPUs TensorFlow sees."""
     import tensorflow as tf
 
-    info = {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "numpy": np.__version__,
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "scikit-learn": sklearn.__version__,
-        "scikeras": scikeras.__version__,
-        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
-    }
-    if hasattr(os, "getloadavg"):
-        info["load_average_at_start"] = [round(v, 2) for v in os.getloadavg()]
+    info = _machine.machine_info()
+    info["gpus"] = [d.name for d in tf.config.list_physical_devices("GPU")]
     return info
+
+
+def _profile(name):
+    cfg = dict(PROFILES[name])
+    if name == "paper":
+        from sklearn_ser.models import EMOTIONUNET_PAPER_PARAMS
+
+        tess = dict(EMOTIONUNET_PAPER_PARAMS["TESS"])
+        cfg["batch_size"] = tess.pop("batch_size")
+        cfg["learning_rate"] = tess.pop("learning_rate")
+        tess.pop("epochs")
+        cfg["hyper"] = tess
+    return cfg
 
 
 def run(profile, repeats=None, out_dir=RESULTS):
@@ -108,7 +91,7 @@ def run(profile, repeats=None, out_dir=RESULTS):
 
     from sklearn_ser.models import EmotionUnet, build_emotionunet
 
-    cfg = dict(PROFILES[profile])
+    cfg = _profile(profile)
     repeats = repeats or cfg["repeats"]
     rng = np.random.default_rng(0)
     X = rng.normal(size=(cfg["n"], cfg["frames"], cfg["bins"])).astype(np.float32)

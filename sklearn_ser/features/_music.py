@@ -203,12 +203,10 @@ def spectral_bandwidth(
     freq = _fft_frequencies(sr, n_fft)
     S64 = S.astype(np.float64, copy=False)
     total = _safe_norm(S64.sum(axis=-1), S.dtype)
-    if centroid is None:
-        centroid = (S64 @ freq) / total
-    centroid = np.asarray(centroid, dtype=np.float64)
+    m1 = (S64 @ freq) / total  # the centroid, also E[f] below
+    centroid = m1 if centroid is None else np.asarray(centroid, dtype=np.float64)
     if p == 2:
         # E[(f - c)^2] = E[f^2] - 2 c E[f] + c^2 E[1], in float64 (no N x K temp)
-        m1 = (S64 @ freq) / total
         m2 = (S64 @ freq**2) / total
         m0 = S64.sum(axis=-1) / total  # 1, or 0 for silent frames
         acc = np.maximum(m2 - 2 * centroid * m1 + centroid**2 * m0, 0.0)
