@@ -9,15 +9,14 @@ loads it on first use.
 
 import importlib
 
-__version__ = "0.1.0"
-
-from ._persistence import (  # noqa: E402
+from ._persistence import (
     IncompatibleModelError,
     load_model,
     read_model_header,
     save_model,
 )
-from ._pipeline import Pipeline, make_pipeline  # noqa: E402
+from ._pipeline import Pipeline, make_pipeline
+from ._version import __version__
 
 _SUBMODULES = [
     "cli",

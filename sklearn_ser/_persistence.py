@@ -15,7 +15,9 @@ import platform
 import warnings
 
 import joblib
-import numpy as np
+
+from ._version import __version__
+from .utils._validation import to_builtin
 
 __all__ = [
     "IncompatibleModelError",
@@ -37,8 +39,6 @@ class IncompatibleModelError(ValueError):
 
 def _version(dist):
     if dist == "sklearn_ser":
-        from . import __version__
-
         return __version__
     try:
         return importlib.metadata.version(dist)
@@ -64,10 +64,6 @@ def _major(v):
         return int(str(v).split(".")[0])
     except (TypeError, ValueError):
         return None
-
-
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def save_model(estimator, path, *, metadata=None, compress=3):
@@ -107,7 +103,7 @@ def save_model(estimator, path, *, metadata=None, compress=3):
         "versions": versions,
         "uses_keras": uses_keras,
         "estimator": type(estimator).__name__,
-        "classes": None if classes is None else [_plain(c) for c in classes],
+        "classes": None if classes is None else [to_builtin(c) for c in classes],
         "metadata": metadata or {},
     }
     line = json.dumps(header, default=str).encode("utf-8")

@@ -32,6 +32,8 @@ import warnings
 
 import numpy as np
 
+from .utils._validation import to_builtin
+
 __all__ = ["main"]
 
 PROG = "sklearn-ser"
@@ -483,7 +485,7 @@ def _cmd_predict(args):
 
     def emit(path, label, proba):
         if args.json:
-            rec = {"file": path, "label": _plain(label)}
+            rec = {"file": path, "label": to_builtin(label)}
             if proba is not None:
                 rec["probabilities"] = {
                     str(c): round(float(p), 6) for c, p in zip(classes, proba)
@@ -538,10 +540,6 @@ def _one_line(exc):
     """The whole message of ``exc`` folded onto one line (never truncated)."""
     text = " ".join(part.strip() for part in str(exc).strip().splitlines())
     return text or type(exc).__name__
-
-
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def main(argv=None):

@@ -5,6 +5,8 @@ import json
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
+from ..utils._validation import to_builtin
+
 __all__ = ["ClassificationTable", "classification_table"]
 
 
@@ -31,7 +33,7 @@ class ClassificationTable:
     def __init__(
         self, labels, precision, recall, f1, support, accuracy, *, digits=3, title=None
     ):
-        self.labels = [_plain(lab) for lab in labels]
+        self.labels = [to_builtin(lab) for lab in labels]
         self.precision = np.asarray(precision, dtype=float)
         self.recall = np.asarray(recall, dtype=float)
         self.f1 = np.asarray(f1, dtype=float)
@@ -124,10 +126,6 @@ class ClassificationTable:
             f"accuracy={self.accuracy:.{self.digits}f}, "
             f"macro_f1={self.macro['f1']:.{self.digits}f})"
         )
-
-
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def classification_table(y_true, y_pred, *, labels=None, digits=3, title=None):

@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline as _SkPipeline
 from sklearn.utils import _safe_indexing
 
 from ..metrics import classification_table, score_all
+from ..utils._validation import to_builtin
 from ._protocols import Protocol, get_protocol
 
 __all__ = ["EvaluationResult", "evaluate", "fit_with_validation", "predict_with_proba"]
@@ -325,7 +326,7 @@ class EvaluationResult:
         out = {
             "protocol": self.protocol,
             "notes": self.notes,
-            "labels": [_plain(v) for v in self.labels],
+            "labels": [to_builtin(v) for v in self.labels],
             "n_folds": self.n_folds,
             "mean_scores": self.mean_scores,
             "std_scores": self.std_scores,
@@ -345,10 +346,6 @@ class EvaluationResult:
             f"n_folds={self.n_folds}, accuracy={m['accuracy']:.4f}, "
             f"uar={m['uar']:.4f})"
         )
-
-
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def _json_default(o):

@@ -27,6 +27,8 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import check_random_state
 
+from ..utils._validation import to_builtin
+
 __all__ = [
     "FileKFold",
     "LeaveOneSpeakerOut",
@@ -87,17 +89,13 @@ def _stratify_or_none(y, test_count, n_samples):
 
 
 def _two_speaker_text(speakers):
-    a, b = (_plain(s) for s in speakers)
+    a, b = (to_builtin(s) for s in speakers)
     return (
         f"only 2 speakers ({a!r}, {b!r}): speaker-independent evaluation here means "
         f"training on one speaker and testing on the other, then the reverse "
         f"(leave-one-speaker-out, 2 folds). Scores measure transfer between these "
         f"two voices only, not generalisation to new speakers in general."
     )
-
-
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
 
 
 class _BaseSplitter:
