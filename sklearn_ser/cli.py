@@ -32,18 +32,14 @@ import warnings
 
 import numpy as np
 
+from .datasets import CORPORA as _CORPUS_TABLE
 from .utils._validation import to_builtin
 
 __all__ = ["main"]
 
 PROG = "sklearn-ser"
-CORPORA = {
-    "ravdess": "RAVDESS audio-only speech (24 actors, 8 emotions); --data-home",
-    "tess": "TESS (2 speakers, 7 emotions); --data-home",
-    "ravdess_tess": "RAVDESS + TESS merged as in S0 (26 speakers); --data-home",
-    "sample": "120 RAVDESS clips shipped with the package (8 actors)",
-    "folder": "one sub-folder per class under --data-home (--speaker-regex for groups)",
-}
+# The corpora of the datasets registry (each loaded with load_<name>).
+CORPORA = {name: spec.description for name, spec in _CORPUS_TABLE.items()}
 
 
 class UserError(Exception):

@@ -3,27 +3,31 @@
 Every loader returns ``data`` = audio file paths (the toolkit's X),
 ``target`` = label strings and ``groups`` = speaker ids, plus the parsed
 metadata (``metadata``, and ``frame`` when ``as_frame=True``) and ``DESCR``.
-Corpora are found under ``data_home`` (argument, else the ``SER_DATA``
+The corpora are rows of one table, :data:`CORPORA` (name ->
+:class:`CorpusSpec`), each read by its ``load_<name>``. Corpora are
+found under ``data_home`` (argument, else the ``SER_DATA``
 environment variable, else ``~/sklearn_ser_data``).
 """
 
 from ._base import AUDIO_EXTENSIONS, DATA_HOME_ENV, get_data_home
-from ._corpora import (
+from ._corpora import load_crema_d, load_emodb, load_turev_db
+from ._fetch import RAVDESS_SPEECH_MD5, RAVDESS_SPEECH_URL, fetch_ravdess
+from ._folder import load_folder
+from ._ravdess_tess import (
     TESS_ACTORS,
     TESS_TO_RAVDESS,
-    load_crema_d,
-    load_emodb,
-    load_folder,
     load_ravdess,
     load_ravdess_tess,
     load_tess,
-    load_turev_db,
 )
-from ._fetch import RAVDESS_SPEECH_MD5, RAVDESS_SPEECH_URL, fetch_ravdess
+from ._registry import CORPORA, get_corpus_spec, list_corpora
 from ._sample import SAMPLE_DIR, load_sample
+from ._spec import CorpusSpec
 
 __all__ = [
     "AUDIO_EXTENSIONS",
+    "CORPORA",
+    "CorpusSpec",
     "DATA_HOME_ENV",
     "RAVDESS_SPEECH_MD5",
     "RAVDESS_SPEECH_URL",
@@ -31,7 +35,9 @@ __all__ = [
     "TESS_ACTORS",
     "TESS_TO_RAVDESS",
     "fetch_ravdess",
+    "get_corpus_spec",
     "get_data_home",
+    "list_corpora",
     "load_crema_d",
     "load_emodb",
     "load_folder",

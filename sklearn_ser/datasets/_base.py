@@ -1,10 +1,11 @@
 """Where corpora live (``data_home`` resolution) and the machinery every loader shares.
 
-A loader (see :mod:`sklearn_ser.datasets._corpora`) is three pieces of data: the
-folder names its corpus is shipped or archived under, a function that parses
-one file name into a metadata dict, and a DESCR text. Everything else --
-finding the root, listing audio files, verifying a manifest, reporting bad
-names, building the :class:`~sklearn.utils.Bunch` -- lives here.
+A corpus is a row of data (:class:`~sklearn_ser.datasets.CorpusSpec`, see
+:mod:`sklearn_ser.datasets._spec`): the folder names it is shipped or archived
+under, a function that parses one file name into a metadata dict, and a DESCR
+text. The steps every loader shares -- finding the root, listing audio files,
+verifying a manifest, reporting bad names, building the
+:class:`~sklearn.utils.Bunch` -- live here.
 """
 
 import csv

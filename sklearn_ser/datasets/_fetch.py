@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ._base import _check_flag, _home_origin, get_data_home
-from ._corpora import load_ravdess
+from ._ravdess_tess import load_ravdess
 
 __all__ = ["fetch_ravdess", "RAVDESS_SPEECH_URL", "RAVDESS_SPEECH_MD5"]
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from . import _descr
-from ._corpora import load_ravdess
+from ._ravdess_tess import load_ravdess
 
 __all__ = ["load_sample", "SAMPLE_DIR"]
 
