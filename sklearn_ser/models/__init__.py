@@ -1,6 +1,9 @@
 """Networks as scikit-learn classifiers (scikeras ``KerasClassifier`` subclasses).
 
-Importing this subpackage imports TensorFlow / Keras. Every network is a pure
+Importing this subpackage imports TensorFlow / Keras (``import sklearn_ser``
+does not: the top package loads ``models`` on first attribute access). Every
+module of this subpackage imports Keras the same way, at its top
+(``import keras`` / ``from keras import layers``). Every network is a pure
 builder function ``build_*(input_shape, n_classes, **hyper_parameters) ->
 keras.Model`` plus a thin classifier class deriving from
 :class:`BaseSERClassifier`.
@@ -11,8 +14,15 @@ import os as _os
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from ._base import BaseSERClassifier, paper_callbacks, transfer_weights  # noqa: E402
+from ._autoencoder import AutoencoderFeatures, build_autoencoder  # noqa: E402
+from ._base import BaseSERClassifier  # noqa: E402
 from ._cnn20 import CNN20, build_cnn20  # noqa: E402
+from ._dilated import DilatedCNN, build_dilated_cnn  # noqa: E402
+from ._fusion import FusionClassifier, build_fusion  # noqa: E402
+from ._hubert import HuBERTFeatures, load_speech_encoder  # noqa: E402
+from ._image_classifiers import AlexNet, MobileNet, ResNet50, SqueezeNet  # noqa: E402
+from ._applications import build_mobilenet, build_resnet50  # noqa: E402
+from ._imagenets import build_alexnet, build_squeezenet  # noqa: E402
 from ._recurrent import (  # noqa: E402
     LSTM_PRESETS,
     DenseClassifier,
@@ -20,6 +30,8 @@ from ._recurrent import (  # noqa: E402
     build_dense,
     build_lstm,
 )
+from ._sequence import SequenceCNN, build_sequence_cnn  # noqa: E402
+from ._training import paper_callbacks, transfer_weights  # noqa: E402
 from ._unet import (  # noqa: E402
     EMOTIONUNET_PAPER_PARAMS,
     EMOTIONUNET_SEARCH_SPACE,
@@ -27,9 +39,9 @@ from ._unet import (  # noqa: E402
     build_emotionunet,
     emotionunet_search_space,
 )
+from ._views import ViewArray, ViewStack, flatten_views  # noqa: E402
 
 __all__ = [
-    # C1: base classifier, S2 / S3 / S4 networks
     "BaseSERClassifier",
     "paper_callbacks",
     "transfer_weights",
@@ -45,32 +57,6 @@ __all__ = [
     "build_dense",
     "CNN20",
     "build_cnn20",
-]
-
-# C2: image nets, autoencoder, sequence models, HuBERT
-from ._autoencoder import AutoencoderFeatures, build_autoencoder  # noqa: E402
-from ._hubert import HuBERTFeatures, load_speech_encoder  # noqa: E402
-from ._imagenets import (  # noqa: E402
-    AlexNet,
-    MobileNet,
-    ResNet50,
-    SqueezeNet,
-    build_alexnet,
-    build_mobilenet,
-    build_resnet50,
-    build_squeezenet,
-)
-from ._sequence import (  # noqa: E402
-    FusionClassifier,
-    SequenceCNN,
-    ViewArray,
-    ViewStack,
-    build_fusion,
-    build_sequence_cnn,
-    flatten_views,
-)
-
-__all__ += [
     "AlexNet",
     "SqueezeNet",
     "MobileNet",
@@ -90,4 +76,6 @@ __all__ += [
     "build_fusion",
     "HuBERTFeatures",
     "load_speech_encoder",
+    "DilatedCNN",
+    "build_dilated_cnn",
 ]

@@ -15,11 +15,21 @@ reproduces the paper's "autoencoder -> SVM" row.
 import numbers
 import random
 
+import keras
 import numpy as np
+from keras import layers
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils._validation import (
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    UNIT_INTERVAL_RIGHT_OPEN,
+    check_declared_params,
+)
+from ._saving import _drop_optimizer
 
 __all__ = ["AutoencoderFeatures", "build_autoencoder"]
 
@@ -52,9 +62,6 @@ def build_autoencoder(n_features, *, encoding_dims=(64, 32), activation="relu"):
     encoder : keras.Model
         ``x -> code``, sharing its layers with ``autoencoder``.
     """
-    import keras
-
-    layers = keras.layers
     inputs = keras.Input(shape=(int(n_features),), name="features")
     x = inputs
     dims = [int(d) for d in encoding_dims]
@@ -72,8 +79,6 @@ def build_autoencoder(n_features, *, encoding_dims=(64, 32), activation="relu"):
 
 
 def _seed(seed):
-    import keras
-
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)
@@ -170,6 +175,13 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
     array(['autoencoder0', 'autoencoder1'], dtype=object)
     """
 
+    _parameter_constraints = {
+        "epochs": [POSITIVE_INT],
+        "batch_size": [POSITIVE_INT],
+        "learning_rate": [POSITIVE_REAL],
+        "validation_split": [UNIT_INTERVAL_RIGHT_OPEN],
+    }
+
     def __init__(
         self,
         *,
@@ -210,23 +222,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
                 "encoding_dims must be a non-empty tuple of positive ints. "
                 f"Received: encoding_dims={self.encoding_dims!r}"
             )
-        for name in ("epochs", "batch_size"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(
-                    f"{name} must be a positive int. Received: {name}={value!r}"
-                )
-        lr = self.learning_rate
-        if not isinstance(lr, numbers.Real) or lr <= 0:
-            raise ValueError(
-                "learning_rate must be > 0. "
-                f"Received: learning_rate={self.learning_rate!r}"
-            )
-        if not 0.0 <= self.validation_split < 1.0:
-            raise ValueError(
-                "validation_split must be in [0, 1). "
-                f"Received: validation_split={self.validation_split!r}"
-            )
+        check_declared_params(self)
         return dims
 
     def _standardise(self, X):
@@ -247,8 +243,6 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         -------
         self : AutoencoderFeatures
         """
-        import keras
-
         dims = self._validate_params()
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         if self.standardize:
@@ -316,8 +310,6 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         -------
         X_rec : ndarray of shape (n_samples, n_features_in_), float64
         """
-        import keras
-
         check_is_fitted(self, "model_")
         Z = np.asarray(Z, dtype=np.float32)
         if Z.ndim != 2 or Z.shape[1] != self.n_features_out_:
@@ -407,3 +399,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         if weights is not None:
             self.model_, self.encoder_ = build_autoencoder(**self._build_args)
             self.model_.set_weights(weights)
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        return _drop_optimizer(state, keys=("model_", "encoder_"))

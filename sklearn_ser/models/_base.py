@@ -9,9 +9,8 @@ repeatable CPU training through ``random_state``, and layer transfer from
 another fitted network (``init_from=``, ``freeze=``).
 """
 
-import numbers
 import warnings
-from pathlib import Path
+from numbers import Real
 
 import keras
 import numpy as np
@@ -20,133 +19,18 @@ from scikeras.wrappers import KerasClassifier
 from sklearn.base import _clone_parametrized
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import ClassifierTags
+from sklearn.utils._param_validation import Interval
 
-__all__ = ["BaseSERClassifier", "paper_callbacks", "transfer_weights"]
-
-# Parameters handled by BaseSERClassifier itself; they are stored as attributes
-# and never forwarded to scikeras (which would route them to the model builder).
-_OWN_PARAMS = (
-    "learning_rate",
-    "validation_data",
-    "reduce_lr_patience",
-    "reduce_lr_factor",
-    "early_stopping_patience",
-    "init_from",
-    "freeze",
+from ..utils._validation import (
+    NON_NEGATIVE_INT,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    check_declared_params,
 )
+from ._saving import _drop_optimizer
+from ._training import _make_callbacks, _source_model, transfer_weights
 
-_PAPER_CALLBACKS = {
-    # S2 (EmotionUnet): halve the LR after 2 epochs without val-loss
-    # improvement, stop after 6 and restore the best weights.
-    "emotionunet": {
-        "reduce_lr_patience": 2,
-        "reduce_lr_factor": 0.5,
-        "early_stopping_patience": 6,
-    },
-}
-
-
-def paper_callbacks(system="emotionunet"):
-    """Fresh Keras callbacks used by a paper's training protocol.
-
-    Parameters
-    ----------
-    system : {"emotionunet"}, default="emotionunet"
-        ``"emotionunet"`` (S2): ``ReduceLROnPlateau(monitor="val_loss",
-        factor=0.5, patience=2)`` and ``EarlyStopping(monitor="val_loss",
-        patience=6, restore_best_weights=True)``.
-
-    Returns
-    -------
-    callbacks : list of keras.callbacks.Callback
-        To be passed as ``callbacks=``; they monitor ``val_loss``, so give the
-        classifier a ``validation_split`` or ``validation_data``. The same is
-        obtained with the constructor flags ``reduce_lr_patience=2,
-        early_stopping_patience=6``.
-    """
-    if system not in _PAPER_CALLBACKS:
-        raise ValueError(
-            f"Unknown system; expected one of {sorted(_PAPER_CALLBACKS)}. "
-            f"Received: system={system!r}"
-        )
-    cfg = _PAPER_CALLBACKS[system]
-    return _make_callbacks(**cfg)
-
-
-def _make_callbacks(
-    reduce_lr_patience=None, reduce_lr_factor=0.5, early_stopping_patience=None
-):
-    callbacks = []
-    if reduce_lr_patience is not None:
-        callbacks.append(
-            keras.callbacks.ReduceLROnPlateau(
-                monitor="val_loss",
-                factor=reduce_lr_factor,
-                patience=int(reduce_lr_patience),
-            )
-        )
-    if early_stopping_patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss",
-                patience=int(early_stopping_patience),
-                restore_best_weights=True,
-            )
-        )
-    return callbacks
-
-
-def _source_model(init_from):
-    """The Keras model to copy weights from (fitted classifier, model or path)."""
-    if isinstance(init_from, keras.Model):
-        return init_from
-    if isinstance(init_from, (str, Path)):
-        if not Path(init_from).is_file():
-            raise ValueError(
-                "init_from names no saved model file. "
-                f"Received: init_from={str(init_from)!r}"
-            )
-        return keras.saving.load_model(init_from, compile=False)
-    model = getattr(init_from, "model_", None)
-    if isinstance(model, keras.Model):
-        return model
-    raise ValueError(
-        "init_from must be a fitted classifier (with a model_ attribute), a "
-        "keras.Model or the path of a saved .keras model. "
-        f"Received: init_from={init_from!r}"
-    )
-
-
-def transfer_weights(source, target):
-    """Copy the weights of same-named, same-shaped layers from one model to another.
-
-    Parameters
-    ----------
-    source, target : keras.Model
-        Models to copy from and into (``target`` is modified in place).
-
-    Returns
-    -------
-    copied : list of str
-        Names of the layers of ``target`` whose weights were copied. Layers
-        without weights, missing from ``source`` or whose weight shapes differ
-        (e.g. an output layer with another class count) are left as they are.
-    """
-    src_layers = {layer.name: layer for layer in source.layers}
-    copied = []
-    for layer in target.layers:
-        src = src_layers.get(layer.name)
-        if src is None or not layer.weights:
-            continue
-        src_w = src.get_weights()
-        tgt_w = layer.get_weights()
-        if len(src_w) != len(tgt_w) or any(
-            a.shape != b.shape for a, b in zip(src_w, tgt_w)
-        ):
-            continue
-        layer.set_weights(src_w)
-        copied.append(layer.name)
-    return copied
+__all__ = ["BaseSERClassifier"]
 
 
 class BaseSERClassifier(KerasClassifier):
@@ -260,6 +144,15 @@ class BaseSERClassifier(KerasClassifier):
 
     _builder = None
     _hyper_parameters = ()
+    # Checked at ``fit`` (architecture hyper-parameters are checked by the
+    # builder, which is usable on its own).
+    _parameter_constraints = {
+        "learning_rate": [POSITIVE_REAL, None],
+        "epochs": [POSITIVE_INT],
+        "reduce_lr_patience": [NON_NEGATIVE_INT, None],
+        "reduce_lr_factor": [Interval(Real, 0, 1, closed="neither")],
+        "early_stopping_patience": [NON_NEGATIVE_INT, None],
+    }
 
     def __init__(
         self,
@@ -330,14 +223,14 @@ class BaseSERClassifier(KerasClassifier):
     def __sklearn_clone__(self):
         # ``init_from`` holds a *fitted* model whose weights are the point;
         # cloning it (scikit-learn clones estimator parameters) would drop
-        # them, so it is shared by reference (it is only read).
-        init_from = self.init_from
-        self.init_from = None
-        try:
-            new = _clone_parametrized(self)
-        finally:
-            self.init_from = init_from
-        new.init_from = init_from
+        # them, so the clone shares it by reference (it is only read). The
+        # other parameters are cloned as usual, from a shallow stand-in whose
+        # ``init_from`` is None, so this estimator's parameters never change.
+        stand_in = object.__new__(type(self))
+        stand_in.__dict__.update(self.__dict__)
+        stand_in.init_from = None
+        new = _clone_parametrized(stand_in)
+        new.init_from = self.init_from
         return new
 
     # ------------------------------------------------------------- building
@@ -421,24 +314,7 @@ class BaseSERClassifier(KerasClassifier):
 
     # -------------------------------------------------------------- fitting
     def _validate_params(self):
-        for name in ("reduce_lr_patience", "early_stopping_patience"):
-            value = getattr(self, name)
-            if value is not None and (
-                not isinstance(value, numbers.Integral) or value < 0
-            ):
-                raise ValueError(
-                    f"{name} must be a non-negative int or None. "
-                    f"Received: {name}={value!r}"
-                )
-        if not isinstance(self.epochs, numbers.Integral) or self.epochs < 1:
-            raise ValueError(
-                f"epochs must be a positive int. Received: epochs={self.epochs!r}"
-            )
-        if self.learning_rate is not None and not self.learning_rate > 0:
-            raise ValueError(
-                "learning_rate must be > 0. "
-                f"Received: learning_rate={self.learning_rate!r}"
-            )
+        check_declared_params(self)
         vd = self.validation_data
         if vd is not None and not (isinstance(vd, (tuple, list)) and len(vd) == 2):
             raise ValueError(
@@ -529,7 +405,7 @@ class BaseSERClassifier(KerasClassifier):
         self._initialize_callbacks()
         if self.validation_data is not None and "validation_data" not in kwargs:
             X_val, y_val = self.validation_data
-            X_val, y_val = self._validate_data(X_val, y_val)
+            X_val, y_val = self._validate_data(self._validation_input(X_val), y_val)
             kwargs["validation_data"] = (
                 self.feature_encoder_.transform(X_val),
                 self.target_encoder_.transform(y_val),
@@ -548,6 +424,10 @@ class BaseSERClassifier(KerasClassifier):
         self.history_ = {k: list(v) for k, v in self.history_.items()}
         self.n_epochs_ = len(next(iter(self.history_.values()), []))
 
+    def _validation_input(self, X_val):
+        """``validation_data``'s X in the form ``fit`` trains on (a hook)."""
+        return X_val
+
     # ----------------------------------------------------------- predicting
     def predict_proba(self, X, **kwargs):
         """Class probabilities, shape ``(n_samples, n_classes_)``.
@@ -562,4 +442,4 @@ class BaseSERClassifier(KerasClassifier):
         # Training callbacks hold the model and training-time state; fit
         # rebuilds them, so they are not pickled.
         state.pop("_fit_callbacks", None)
-        return state
+        return _drop_optimizer(state)

@@ -1,16 +1,19 @@
 """CNN20 (S4): a 20-layer convolutional network.
 
 S4 only says that "CNN_20.ipynb" trains "a 20-layer CNN" on the music
-features (accuracy 0.7026, ROC AUC 0.5215); kernel sizes, widths and the
-head are not given. This module fixes one concrete, documented 20-layer
+features; kernel sizes, widths and the head are not given. This module fixes one concrete, documented 20-layer
 design.
 """
-
-import numbers
 
 import keras
 from keras import layers
 
+from ..utils._validation import (
+    POSITIVE_INT,
+    UNIT_INTERVAL_RIGHT_OPEN,
+    check_each,
+    check_params,
+)
 from ._base import BaseSERClassifier
 
 __all__ = ["CNN20", "build_cnn20"]
@@ -66,15 +69,12 @@ def build_cnn20(
     """
     input_shape = tuple(int(d) for d in input_shape)
     filters = tuple(filters)
-    if len(filters) != 4 or any(
-        isinstance(f, bool) or not isinstance(f, numbers.Integral) or f < 1
-        for f in filters
-    ):
+    if len(filters) != 4:
         raise ValueError(
             f"filters must be 4 positive ints (one per block). Received: filters={filters!r}"
         )
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+    check_each("filters", filters, POSITIVE_INT)
+    check_params({"dropout": dropout}, {"dropout": [UNIT_INTERVAL_RIGHT_OPEN]})
     inputs = keras.Input(shape=input_shape, name="input")
     x = inputs
     if len(input_shape) == 1:

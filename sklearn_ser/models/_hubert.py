@@ -15,14 +15,17 @@ can follow it in a Pipeline. Two checkpoint formats are understood:
   not dependencies of sklearn-ser).
 """
 
-import numbers
+from numbers import Integral
 from pathlib import Path
 
+import keras
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..io import as_waveforms
+from ..utils._validation import POSITIVE_INT, check_declared_params
 
 __all__ = ["HuBERTFeatures", "load_speech_encoder"]
 
@@ -72,13 +75,9 @@ def load_speech_encoder(model_path):
             f"Received: model_path={model_path!r}"
         )
     if path.is_file() and path.suffix in (".keras", ".h5"):
-        import keras
-
         model = keras.saving.load_model(path, compile=False)
         return _keras_encoder(model)
     if path.is_dir() and (path / "saved_model.pb").exists():
-        import keras
-
         layer = keras.layers.TFSMLayer(str(path), call_endpoint="serving_default")
         return _keras_encoder(layer)
     if path.is_dir() and (path / "config.json").exists():
@@ -185,16 +184,14 @@ class HuBERTFeatures(TransformerMixin, BaseEstimator):
         self.max_duration = max_duration
         self.verbose = verbose
 
+    _parameter_constraints = {
+        "pooling": [StrOptions(set(_POOLINGS))],
+        "layer": [Integral],
+        "sr": [POSITIVE_INT],
+    }
+
     def _validate_params(self):
-        if self.pooling not in _POOLINGS:
-            raise ValueError(
-                f"pooling must be one of {_POOLINGS}. "
-                f"Received: pooling={self.pooling!r}"
-            )
-        if not isinstance(self.layer, numbers.Integral):
-            raise ValueError(f"layer must be an int. Received: layer={self.layer!r}")
-        if not isinstance(self.sr, numbers.Integral) or self.sr <= 0:
-            raise ValueError(f"sr must be a positive int. Received: sr={self.sr!r}")
+        check_declared_params(self)
 
     def _encoder(self):
         enc = getattr(self, "_encode", None)

@@ -1,4 +1,4 @@
-"""S0's image networks: AlexNet, SqueezeNet, MobileNet and ResNet50.
+"""S0's image networks AlexNet and SqueezeNet, and what every image builder shares.
 
 Array layout: one spectrogram image per file, ``(n_samples, height, width,
 channels)`` (channels-last), as produced by
@@ -14,23 +14,16 @@ The builders are plain functions, usable without scikit-learn, that return an
 *uncompiled* :class:`keras.Model` with named layers; the classifier classes
 (:class:`AlexNet`, :class:`SqueezeNet`, :class:`MobileNet`, :class:`ResNet50`)
 only declare their hyper-parameters and which builder they use. All networks
-are trained from scratch (``weights=None``), as in the paper.
+are trained from scratch (``weights=None``), as in the paper. MobileNet and
+ResNet50 come from ``keras.applications`` (:mod:`._applications`).
 """
 
-import numbers
+import keras
+from keras import layers
 
-__all__ = [
-    "build_alexnet",
-    "build_squeezenet",
-    "build_mobilenet",
-    "build_resnet50",
-]
+from ..utils._validation import POSITIVE_REAL, UNIT_INTERVAL_RIGHT_OPEN, check_params
 
-
-def _keras():
-    import keras
-
-    return keras
+__all__ = ["build_alexnet", "build_squeezenet"]
 
 
 # --------------------------------------------------------------------------- #
@@ -38,7 +31,6 @@ def _keras():
 # --------------------------------------------------------------------------- #
 def _image_input(input_shape, rescale, name):
     """Input, optional channel axis and ``Rescaling``; returns (input, tensor)."""
-    keras = _keras()
     input_shape = tuple(int(d) for d in input_shape)
     if len(input_shape) not in (2, 3) or min(input_shape) < 1:
         raise ValueError(
@@ -79,16 +71,10 @@ def _scaled(n, width_multiplier):
     return max(1, int(round(n * width_multiplier)))
 
 
-def _check_positive(value, name, kind=numbers.Real):
-    if not isinstance(value, kind) or isinstance(value, bool) or value <= 0:
-        raise ValueError(
-            f"{name} must be a positive number. Received: {name}={value!r}"
-        )
-
-
-def _check_dropout(dropout):
-    if not isinstance(dropout, numbers.Real) or not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+_CONSTRAINTS = {
+    "width_multiplier": [POSITIVE_REAL],
+    "dropout": [UNIT_INTERVAL_RIGHT_OPEN],
+}
 
 
 # --------------------------------------------------------------------------- #
@@ -161,8 +147,6 @@ def build_alexnet(
     model : keras.Model
         Uncompiled functional model named ``"alexnet"``.
     """
-    keras = _keras()
-    layers = keras.layers
     filters = tuple(filters)
     dense_units = tuple(dense_units)
     if len(filters) != 5:
@@ -171,8 +155,9 @@ def build_alexnet(
         raise ValueError(
             f"dense_units must hold 2 integers. Received: dense_units={dense_units}"
         )
-    _check_positive(width_multiplier, "width_multiplier")
-    _check_dropout(dropout)
+    check_params(
+        {"width_multiplier": width_multiplier, "dropout": dropout}, _CONSTRAINTS
+    )
     inputs, x = _image_input(input_shape, rescale, "AlexNet")
     _check_size(
         input_shape,
@@ -247,7 +232,6 @@ _SQUEEZENET = {
 
 
 def _fire(x, squeeze, expand, name, batch_norm, bn_momentum, init):
-    layers = _keras().layers
     s = layers.Conv2D(
         squeeze,
         1,
@@ -319,24 +303,20 @@ def build_squeezenet(
         original; helps training from scratch on small data).
     bn_momentum : float, default=0.99
         Momentum of the moving statistics (see :func:`build_alexnet`).
-        With ``batch_norm=True`` the network memorised a few hundred images
-        (training accuracy 1.0, held-out near chance on 210 TESS images;
-        no learning at all on 630 at width 0.5), so the CPU profile keeps
-        ``batch_norm=False``.
+        With ``batch_norm=True`` the network memorises a few hundred images,
+        so the CPU profile keeps ``batch_norm=False``.
     kernel_initializer : str, default="he_uniform"
         Initialiser of every convolution. With Keras' default Glorot
         initialisation and [0, 1] inputs the signal shrinks through the 26
         ReLU convolutions, the final ReLU ``conv10`` outputs ~0 for every
-        class and training never leaves ``loss = ln(n_classes)`` (measured on
-        TESS); He initialisation keeps the variance through ReLUs.
+        class and training never leaves ``loss = ln(n_classes)``; He
+        initialisation keeps the variance through ReLUs.
     conv10_activation : str or None, default="relu"
         Activation of the class convolution ``conv10`` (original: ReLU, as
         in Keras' reference SqueezeNets: ReLU conv10 -> global average pool
         -> softmax). With ReLU the class scores can die (all zero, loss stuck
-        at ``ln(n_classes)``) on small data: on 630 TESS 32x32 mel images the
-        loss stayed at 1.95 = ln 7 for 15 epochs. ``None`` (linear class
-        scores) trains on the same data (held-out accuracy 0.85); the CPU
-        profile uses it.
+        at ``ln(n_classes)``) on small data; ``None`` (linear class scores)
+        trains on the same data, and the CPU profile uses it.
     dropout : float, default=0.5
         Dropout before ``conv10``.
     rescale : float or None, default=1/255
@@ -347,15 +327,14 @@ def build_squeezenet(
     model : keras.Model
         Uncompiled functional model named ``"squeezenet"``.
     """
-    keras = _keras()
-    layers = keras.layers
     version = str(version)
     if version not in _SQUEEZENET:
         raise ValueError(
             f"version must be '1.0' or '1.1'. Received: version={version!r}"
         )
-    _check_positive(width_multiplier, "width_multiplier")
-    _check_dropout(dropout)
+    check_params(
+        {"width_multiplier": width_multiplier, "dropout": dropout}, _CONSTRAINTS
+    )
     spec = _SQUEEZENET[version]
     c1_filters, c1_kernel = spec["conv1"]
     inputs, x = _image_input(input_shape, rescale, "SqueezeNet")
@@ -400,431 +379,3 @@ def build_squeezenet(
     x = layers.GlobalAveragePooling2D(name="avgpool10")(x)
     outputs = layers.Activation("softmax", name="predictions")(x)
     return keras.Model(inputs, outputs, name="squeezenet")
-
-
-# --------------------------------------------------------------------------- #
-# keras.applications: MobileNet, ResNet50
-# --------------------------------------------------------------------------- #
-def _application(factory, input_shape, n_classes, rescale, name, bn_momentum, **kwargs):
-    keras = _keras()
-    input_shape = tuple(int(d) for d in input_shape)
-    if len(input_shape) >= 2 and min(input_shape[:2]) < 32:
-        raise ValueError(
-            f"{name} (keras.applications) needs images of at least 32x32. "
-            f"Received: input_shape={input_shape}"
-        )
-    inputs, x = _image_input(input_shape, rescale, name)
-    model = factory(
-        include_top=True,
-        weights=None,
-        input_tensor=x,
-        classes=n_classes,
-        classifier_activation="softmax",
-        **kwargs,
-    )
-    if bn_momentum is not None:
-        for layer in model.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.momentum = float(bn_momentum)
-    # keras.applications takes the source Input of ``input_tensor`` as the
-    # model input, so the Rescaling layer is part of one flat model.
-    return keras.Model(model.inputs, model.outputs, name=name.lower())
-
-
-def build_mobilenet(
-    input_shape=(224, 224, 3),
-    n_classes=8,
-    *,
-    alpha=1.0,
-    depth_multiplier=1,
-    dropout=1e-3,
-    bn_momentum=None,
-    rescale=1.0 / 255.0,
-):
-    """MobileNet (v1) from ``keras.applications``, trained from scratch.
-
-    Depthwise-separable convolutions, batch normalisation and ReLU after every
-    layer but the classifier (28 layers counting depthwise and pointwise
-    separately), global average pooling, dropout, softmax. Built with
-    ``weights=None`` on top of this module's ``Rescaling`` input.
-
-    Parameters
-    ----------
-    input_shape : tuple of int, default=(224, 224, 3)
-        ``(height, width[, channels])``; Keras requires at least 32x32.
-    n_classes : int, default=8
-    alpha : float, default=1.0
-        Width multiplier of MobileNet (``0.25``, ``0.5``, ... for narrow nets).
-    depth_multiplier : int, default=1
-        Depth multiplier of the depthwise convolutions.
-    dropout : float, default=1e-3
-        Dropout before the classifier (Keras' default).
-    bn_momentum : float or None, default=None
-        Overrides the momentum of every batch normalisation (Keras uses
-        0.999 in MobileNet, i.e. thousands of steps before the moving
-        statistics that ``predict`` uses settle); ``None`` keeps Keras'.
-        Short CPU runs need ~0.9.
-    rescale : float or None, default=1/255
-
-    Returns
-    -------
-    model : keras.Model
-        Uncompiled functional model named ``"mobilenet"``.
-    """
-    keras = _keras()
-    _check_positive(alpha, "alpha")
-    _check_dropout(dropout)
-    return _application(
-        keras.applications.MobileNet,
-        input_shape,
-        n_classes,
-        rescale,
-        "MobileNet",
-        bn_momentum,
-        alpha=alpha,
-        depth_multiplier=depth_multiplier,
-        dropout=dropout,
-    )
-
-
-def build_resnet50(
-    input_shape=(224, 224, 3),
-    n_classes=8,
-    *,
-    bn_momentum=None,
-    rescale=1.0 / 255.0,
-):
-    """ResNet50 from ``keras.applications``, trained from scratch.
-
-    50-layer residual network with bottleneck blocks (~23.5M trainable
-    parameters at 224x224x3 with 8 classes), global average pooling and a
-    softmax classifier; built with ``weights=None`` on top of this module's
-    ``Rescaling`` input.
-
-    Parameters
-    ----------
-    input_shape : tuple of int, default=(224, 224, 3)
-        ``(height, width[, channels])``; Keras requires at least 32x32.
-    n_classes : int, default=8
-    bn_momentum : float or None, default=None
-        Overrides the momentum of every batch normalisation (Keras: 0.99);
-        ``None`` keeps Keras'. Short CPU runs need ~0.9.
-    rescale : float or None, default=1/255
-
-    Returns
-    -------
-    model : keras.Model
-        Uncompiled functional model named ``"resnet50"``.
-    """
-    keras = _keras()
-    return _application(
-        keras.applications.ResNet50,
-        input_shape,
-        n_classes,
-        rescale,
-        "ResNet50",
-        bn_momentum,
-    )
-
-
-# --------------------------------------------------------------------------- #
-# classifiers
-# --------------------------------------------------------------------------- #
-from ._base import BaseSERClassifier  # noqa: E402
-
-__all__ += ["AlexNet", "SqueezeNet", "MobileNet", "ResNet50"]
-
-_IMAGE_X_DOC = """
-    ``X`` is a batch of spectrogram images ``(n_samples, height, width,
-    channels)`` (or ``(n_samples, height, width)``) with values in
-    ``[0, 255]``, e.g. the ``uint8`` output of
-    :class:`sklearn_ser.features.SpectrogramImage`; the model rescales them to
-    ``[0, 1]`` with its first layer (``rescale``). The input size is taken
-    from the data at ``fit``. Training: Adam at ``learning_rate``, sparse
-    categorical cross-entropy; S0 trains from scratch for 100 epochs on a
-    shuffled random 80/20 split. All other parameters (``random_state``,
-    ``callbacks``, ``validation_split``, ``early_stopping_patience``,
-    ``init_from``, ``freeze``, ...) are those of
-    :class:`~sklearn_ser.models.BaseSERClassifier`.
-"""
-
-
-class AlexNet(BaseSERClassifier):
-    __doc__ = (
-        """AlexNet on spectrogram images (S0), see :func:`build_alexnet`.
-"""
-        + _IMAGE_X_DOC
-        + """
-    Parameters
-    ----------
-    filters, dense_units, width_multiplier, conv1_kernel, conv1_strides, \
-batch_norm, bn_momentum, dropout, rescale
-        Architecture, see :func:`build_alexnet` (paper defaults). For small
-        CPU images use e.g. ``conv1_strides=2, width_multiplier=0.125`` at
-        64x64.
-    learning_rate : float, default=1e-3
-    epochs : int, default=100
-    batch_size : int, default=32
-    **common
-        Parameters of :class:`~sklearn_ser.models.BaseSERClassifier`.
-
-    Examples
-    --------
-    >>> from sklearn_ser.models import AlexNet
-    >>> AlexNet(width_multiplier=0.25).get_params()["width_multiplier"]
-    0.25
-    """
-    )
-
-    _builder = staticmethod(build_alexnet)
-    _hyper_parameters = (
-        "filters",
-        "dense_units",
-        "width_multiplier",
-        "conv1_kernel",
-        "conv1_strides",
-        "batch_norm",
-        "bn_momentum",
-        "dropout",
-        "rescale",
-    )
-
-    def __init__(
-        self,
-        *,
-        filters=(96, 256, 384, 384, 256),
-        dense_units=(4096, 4096),
-        width_multiplier=1.0,
-        conv1_kernel=11,
-        conv1_strides=4,
-        batch_norm=True,
-        bn_momentum=0.99,
-        dropout=0.5,
-        rescale=1.0 / 255.0,
-        learning_rate=1e-3,
-        epochs=100,
-        batch_size=32,
-        **common,
-    ):
-        self.filters = filters
-        self.dense_units = dense_units
-        self.width_multiplier = width_multiplier
-        self.conv1_kernel = conv1_kernel
-        self.conv1_strides = conv1_strides
-        self.batch_norm = batch_norm
-        self.bn_momentum = bn_momentum
-        self.dropout = dropout
-        self.rescale = rescale
-        super().__init__(
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            **common,
-        )
-
-
-class SqueezeNet(BaseSERClassifier):
-    __doc__ = (
-        """SqueezeNet on spectrogram images (S0), see :func:`build_squeezenet`.
-"""
-        + _IMAGE_X_DOC
-        + """
-    Parameters
-    ----------
-    version, width_multiplier, batch_norm, bn_momentum, kernel_initializer, \
-conv10_activation, dropout, rescale
-        Architecture, see :func:`build_squeezenet`.
-    learning_rate : float, default=1e-3
-    epochs : int, default=100
-    batch_size : int, default=32
-    **common
-        Parameters of :class:`~sklearn_ser.models.BaseSERClassifier`.
-
-    Notes
-    -----
-    The defaults are the paper's set-up (SqueezeNet 1.1 at full width, ReLU
-    ``conv10``, 224x224x3, 100 epochs). CPU profile, used by the tests:
-    ``SqueezeNet(conv10_activation=None, epochs=20)`` (full width, no batch
-    normalisation, Adam 1e-3, batch 32) on 32x32 **mel** images of 840 TESS
-    clips (630 for training): held-out accuracy 0.92 / 0.76 / 0.80 with
-    ``random_state`` 0 / 1 / 2 (chance 0.14), training loss 1.96 -> 0.10,
-    about 20 s on 2 CPU cores. Why: the ReLU ``conv10`` dies (loss stuck at
-    ``ln 7``); narrow nets (``width_multiplier=0.5``) and 210 training images
-    learn slowly and noisily (0.41-0.71 held-out) after a ~12-epoch plateau
-    at ``ln 7``, because a 32-image batch gives only 7 Adam steps per epoch;
-    ``batch_norm=True`` memorises small sets.
-
-    Examples
-    --------
-    >>> from sklearn_ser.models import SqueezeNet
-    >>> SqueezeNet(conv10_activation=None).get_params()["conv10_activation"] is None
-    True
-    """
-    )
-
-    _builder = staticmethod(build_squeezenet)
-    _hyper_parameters = (
-        "version",
-        "width_multiplier",
-        "batch_norm",
-        "bn_momentum",
-        "kernel_initializer",
-        "conv10_activation",
-        "dropout",
-        "rescale",
-    )
-
-    def __init__(
-        self,
-        *,
-        version="1.1",
-        width_multiplier=1.0,
-        batch_norm=False,
-        bn_momentum=0.99,
-        kernel_initializer="he_uniform",
-        conv10_activation="relu",
-        dropout=0.5,
-        rescale=1.0 / 255.0,
-        learning_rate=1e-3,
-        epochs=100,
-        batch_size=32,
-        **common,
-    ):
-        self.version = version
-        self.width_multiplier = width_multiplier
-        self.batch_norm = batch_norm
-        self.bn_momentum = bn_momentum
-        self.kernel_initializer = kernel_initializer
-        self.conv10_activation = conv10_activation
-        self.dropout = dropout
-        self.rescale = rescale
-        super().__init__(
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            **common,
-        )
-
-
-class MobileNet(BaseSERClassifier):
-    __doc__ = (
-        """MobileNet (keras.applications, from scratch) on spectrogram images (S0).
-"""
-        + _IMAGE_X_DOC
-        + """
-    Parameters
-    ----------
-    alpha, depth_multiplier, dropout, bn_momentum, rescale
-        Architecture, see :func:`build_mobilenet`. Images must be >= 32x32.
-    learning_rate : float, default=1e-3
-    epochs : int, default=100
-    batch_size : int, default=32
-    **common
-        Parameters of :class:`~sklearn_ser.models.BaseSERClassifier`.
-
-    Notes
-    -----
-    The defaults are Keras' MobileNet (``alpha=1.0``, dropout 1e-3, batch
-    normalisation momentum 0.999) at the paper's 224x224x3 and 100 epochs.
-    CPU profile, used by the tests: ``MobileNet(bn_momentum=0.9,
-    dropout=0.5, batch_size=16, epochs=10)`` at full width on 32x32 mel
-    images of 840 TESS clips (630 for training): held-out accuracy 0.81
-    (0.84 with ``random_state=1``; chance 0.14), training loss 2.60 ->
-    0.16, about 50 s on 2 busy cores.
-    Why: with momentum 0.999 the moving statistics that ``predict`` uses
-    are still the initial ones after a few hundred steps (predictions at
-    chance while the training loss falls), 0.9 settles them in ~20 steps.
-    Narrow nets memorise instead of generalising: ``alpha=0.25`` or ``0.5``
-    reach training accuracy 1.0 with 0.19-0.23 held-out on 210 training
-    images and 0.43-0.57 on 630; ``alpha=1.0`` reaches 0.56 on 210 and 0.81
-    on 630.
-    """
-    )
-
-    _builder = staticmethod(build_mobilenet)
-    _hyper_parameters = (
-        "alpha",
-        "depth_multiplier",
-        "dropout",
-        "bn_momentum",
-        "rescale",
-    )
-
-    def __init__(
-        self,
-        *,
-        alpha=1.0,
-        depth_multiplier=1,
-        dropout=1e-3,
-        bn_momentum=None,
-        rescale=1.0 / 255.0,
-        learning_rate=1e-3,
-        epochs=100,
-        batch_size=32,
-        **common,
-    ):
-        self.alpha = alpha
-        self.depth_multiplier = depth_multiplier
-        self.dropout = dropout
-        self.bn_momentum = bn_momentum
-        self.rescale = rescale
-        super().__init__(
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            **common,
-        )
-
-
-class ResNet50(BaseSERClassifier):
-    __doc__ = (
-        """ResNet50 (keras.applications, from scratch) on spectrogram images (S0).
-"""
-        + _IMAGE_X_DOC
-        + """
-    Parameters
-    ----------
-    bn_momentum, rescale
-        See :func:`build_resnet50`. Images must be >= 32x32.
-    learning_rate : float, default=1e-3
-    epochs : int, default=100
-    batch_size : int, default=32
-    **common
-        Parameters of :class:`~sklearn_ser.models.BaseSERClassifier`.
-
-    Notes
-    -----
-    The defaults are Keras' ResNet50 (batch normalisation momentum 0.99) at
-    the paper's 224x224x3 and 100 epochs. CPU profile, used by the tests:
-    ``ResNet50(bn_momentum=0.9, batch_size=16, epochs=5)`` (Adam 1e-3) on
-    32x32 mel images of 840 TESS clips (630 for training): held-out accuracy
-    0.85 (chance 0.14), training loss 3.91 -> 0.45, about 90 s on 2 busy
-    cores; at 64x64, 0.99 after 6 epochs (~280 s). Why: 0.9 lets the moving
-    statistics that ``predict`` uses follow the weights within an epoch;
-    with 210 training images, or with learning rate 1e-4, held-out accuracy
-    stayed at 0.21-0.46 after 6-10 epochs while the training loss fell.
-    At 32x32 the last stage works on 1x1 maps, which is enough here.
-    """
-    )
-
-    _builder = staticmethod(build_resnet50)
-    _hyper_parameters = ("bn_momentum", "rescale")
-
-    def __init__(
-        self,
-        *,
-        bn_momentum=None,
-        rescale=1.0 / 255.0,
-        learning_rate=1e-3,
-        epochs=100,
-        batch_size=32,
-        **common,
-    ):
-        self.bn_momentum = bn_momentum
-        self.rescale = rescale
-        super().__init__(
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            **common,
-        )

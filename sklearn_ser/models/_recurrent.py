@@ -5,6 +5,11 @@ import numbers
 import keras
 from keras import layers
 
+from ..utils._validation import (
+    POSITIVE_INT,
+    UNIT_INTERVAL_RIGHT_OPEN,
+    check_each,
+)
 from ._base import BaseSERClassifier
 
 __all__ = [
@@ -30,29 +35,17 @@ LSTM_PRESETS = {
 """S4's LSTM variants: layer widths and the dropout after each layer."""
 
 
-def _as_tuple(name, value, n=None, kind=numbers.Integral):
-    if isinstance(value, (numbers.Number,)) and not isinstance(value, bool):
+def _as_tuple(name, value, n=None, constraint=POSITIVE_INT):
+    """One value per layer (a scalar is repeated), each checked."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
         value = (value,) * (n or 1)
     value = tuple(value)
     if n is not None and len(value) != n:
         raise ValueError(
             f"{name} must have one value per layer ({n}). Received: {name}={value!r}"
         )
-    for v in value:
-        if isinstance(v, bool) or not isinstance(v, kind):
-            raise ValueError(
-                f"{name} must contain {kind.__name__} values. Received: {name}={value!r}"
-            )
+    check_each(name, value, constraint)
     return value
-
-
-def _check_dropout(dropout, n):
-    dropout = _as_tuple("dropout", dropout, n, numbers.Real)
-    if any(not 0.0 <= d < 1.0 for d in dropout):
-        raise ValueError(
-            f"dropout values must be in [0, 1). Received: dropout={dropout!r}"
-        )
-    return dropout
 
 
 def _as_sequence_input(inputs, input_shape, vector_as):
@@ -105,9 +98,9 @@ def build_lstm(
         Layers ``lstm_1``.., ``dropout_1``.., ``output``.
     """
     units = _as_tuple("units", units)
-    if not units or min(units) < 1:
-        raise ValueError(f"units must be positive ints. Received: units={units!r}")
-    dropout = _check_dropout(dropout, len(units))
+    if not units:
+        raise ValueError(f"units must hold one int per layer. Received: units={units!r}")
+    dropout = _as_tuple("dropout", dropout, len(units), UNIT_INTERVAL_RIGHT_OPEN)
     if vector_as not in ("step", "sequence"):
         raise ValueError(
             f"vector_as must be 'step' or 'sequence'. Received: vector_as={vector_as!r}"
@@ -153,12 +146,11 @@ def build_dense(
         Layers ``flatten``, ``dense_1``.., ``dropout_1``.., ``output``.
     """
     sizes = _as_tuple("hidden_layer_sizes", hidden_layer_sizes)
-    if any(s < 1 for s in sizes):
-        raise ValueError(
-            "hidden_layer_sizes must be positive ints. "
-            f"Received: hidden_layer_sizes={hidden_layer_sizes!r}"
-        )
-    dropout = _check_dropout(dropout, len(sizes)) if sizes else ()
+    dropout = (
+        _as_tuple("dropout", dropout, len(sizes), UNIT_INTERVAL_RIGHT_OPEN)
+        if sizes
+        else ()
+    )
     inputs = keras.Input(shape=tuple(int(d) for d in input_shape), name="input")
     x = layers.Flatten(name="flatten")(inputs)
     for i, (h, d) in enumerate(zip(sizes, dropout), start=1):

@@ -8,6 +8,9 @@ import keras
 import numpy as np
 from keras import layers
 
+from sklearn.utils._param_validation import StrOptions
+
+from ..utils._validation import POSITIVE_INT, check_params
 from ._base import BaseSERClassifier
 
 __all__ = [
@@ -108,9 +111,6 @@ EMOTIONUNET_SEARCH_SPACE = emotionunet_search_space()
 use :func:`emotionunet_search_space` with ``prefix=`` inside a Pipeline)."""
 
 
-_INPUT_NORMS = ("standardize", "batch", None)
-
-
 def _channel_stats(X):
     """Per-channel mean and variance of a batch, as :func:`build_emotionunet` sees it.
 
@@ -155,10 +155,11 @@ def _module(x, filters, kernel_size, name, bn_momentum):
     return layers.BatchNormalization(momentum=bn_momentum, name=f"{name}_bn")(x)
 
 
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not int(value) == value or int(value) < 1:
-        raise ValueError(f"{name} must be a positive int. Received: {name}={value!r}")
-    return int(value)
+_CONSTRAINTS = {
+    **{name: [POSITIVE_INT] for name in ("n_classes", *_FILTERS, "dense_units")},
+    "head": [StrOptions({"flatten", "global_average"})],
+    "input_norm": [StrOptions({"standardize", "batch"}), None],
+}
 
 
 def build_emotionunet(
@@ -217,9 +218,8 @@ def build_emotionunet(
     training-set statistics (``input_mean``, ``input_variance``; the
     classifier computes them at ``fit``), so dB spectrograms (about -80 to
     +40) and linear magnitudes both reach the first convolution at unit
-    scale. On 700 TESS files (2 s, 63 frames, 10 epochs) raw dB input kept
-    the validation accuracy near 0.5 for three epochs (0.84 standardised)
-    and ended 0.971 on the test part against 0.983. ``"batch"`` uses a
+    scale (raw dB input trains more slowly, see
+    ``benchmarks/results/network_notes.md``). ``"batch"`` uses a
     BatchNormalization layer instead, ``None`` no scaling.
 
     Parameters
@@ -266,23 +266,17 @@ def build_emotionunet(
             "input_shape must be (n_features,), (frames, bins) or "
             f"(frames, bins, channels). Received: input_shape={input_shape}"
         )
-    n_classes = _check_positive_int("n_classes", n_classes)
-    filters = [
-        _check_positive_int(name, value)
-        for name, value in zip(
-            _FILTERS, (filters_1, filters_2, filters_3, filters_4, filters_5, filters_6)
-        )
-    ]
-    dense_units = _check_positive_int("dense_units", dense_units)
-    if head not in ("flatten", "global_average"):
-        raise ValueError(
-            f"head must be 'flatten' or 'global_average'. Received: head={head!r}"
-        )
-    if input_norm not in _INPUT_NORMS:
-        raise ValueError(
-            f"input_norm must be one of {_INPUT_NORMS}. "
-            f"Received: input_norm={input_norm!r}"
-        )
+    filters = (filters_1, filters_2, filters_3, filters_4, filters_5, filters_6)
+    check_params(
+        {
+            "n_classes": n_classes,
+            **dict(zip(_FILTERS, filters)),
+            "dense_units": dense_units,
+            "head": head,
+            "input_norm": input_norm,
+        },
+        _CONSTRAINTS,
+    )
 
     inputs = keras.Input(shape=input_shape, name="input")
     x = inputs
@@ -340,8 +334,9 @@ class EmotionUnet(BaseSERClassifier):
     ``STFT(n_fft=512, win_length=None, hop_length=512, duration=2.0)`` (dB,
     63 frames x 257 bins) -> ``EmotionUnet(reduce_lr_patience=2,
     early_stopping_patience=6)`` with these defaults, trained on 65% of the
-    files with 10% as validation data; it reaches >= 0.97 accuracy on the
-    random 25% test part (paper: 0.989). The paper leaves the STFT
+    files with 10% as validation data, tested on the random 25% rest
+    (results: ``benchmarks/results/paper_s2-emotionunet-tess_paper.md``;
+    ``benchmarks/paper_systems.py`` reproduces them). The paper leaves the STFT
     parameters, the input scaling and the BatchNorm momentum open; the
     defaults ``input_norm="standardize"`` and ``bn_momentum=0.9`` are our
     choices (see :func:`build_emotionunet`).

@@ -10,10 +10,18 @@ beside ``__init__``, checked in ``fit``) and pure builder functions (a
 module-level constraint dict checked on entry).
 """
 
-import numpy as np
-from sklearn.utils._param_validation import make_constraint
+from numbers import Integral, Real
 
-__all__ = ["check_params", "to_builtin"]
+import numpy as np
+from sklearn.utils._param_validation import Interval, make_constraint
+
+__all__ = ["check_params", "check_declared_params", "check_each", "to_builtin"]
+
+#: Constraints that many parameters share.
+POSITIVE_INT = Interval(Integral, 1, None, closed="left")
+NON_NEGATIVE_INT = Interval(Integral, 0, None, closed="left")
+POSITIVE_REAL = Interval(Real, 0, None, closed="neither")
+UNIT_INTERVAL_RIGHT_OPEN = Interval(Real, 0, 1, closed="left")  # dropout, split
 
 
 def _describe(constraints):
@@ -46,10 +54,38 @@ def check_params(params, constraints):
         if spec is None or spec == "no_validation":
             continue
         made = [make_constraint(c) for c in spec]
-        if not any(c.is_satisfied_by(value) for c in made):
+        if not any(_satisfies(c, value) for c in made):
             raise ValueError(
                 f"{name} must be {_describe(made)}. Received: {name}={value!r}"
             )
+
+
+def check_each(name, values, constraint):
+    """Check every element of ``values`` (one per layer, say) against ``constraint``.
+
+    The message names the element: ``"units[1] must be an int in the range
+    [1, inf). Received: units[1]=0"``.
+    """
+    for i, value in enumerate(values):
+        key = f"{name}[{i}]"
+        check_params({key: value}, {key: [constraint]})
+
+
+def check_declared_params(estimator):
+    """Check an estimator's parameters against its ``_parameter_constraints``.
+
+    Call it at the start of ``fit`` (scikit-learn's convention: ``__init__``
+    only stores its arguments).
+    """
+    constraints = type(estimator)._parameter_constraints
+    check_params({name: getattr(estimator, name) for name in constraints}, constraints)
+
+
+def _satisfies(constraint, value):
+    # A bool is an Integral to Python, never a count or a rate to us.
+    if isinstance(value, (bool, np.bool_)) and isinstance(constraint, Interval):
+        return False
+    return constraint.is_satisfied_by(value)
 
 
 def to_builtin(value):
