@@ -36,7 +36,9 @@ _CHECKED = ("sklearn_ser", "scikit-learn", "numpy", "keras")
 
 # False while save_model(include_optimizer=False) pickles an estimator: the
 # networks then leave their optimiser state out (see models/_saving.py).
-_INCLUDE_OPTIMIZER = contextvars.ContextVar("sklearn_ser_include_optimizer", default=True)
+_INCLUDE_OPTIMIZER = contextvars.ContextVar(
+    "sklearn_ser_include_optimizer", default=True
+)
 
 
 def _pickles_optimizer():

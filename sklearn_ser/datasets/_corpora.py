@@ -11,7 +11,14 @@ from . import _descr
 from ._base import _BadName, _compile
 from ._spec import CorpusSpec, _doc, load_spec
 
-__all__ = ["CREMA_D", "EMODB", "TUREV_DB", "load_crema_d", "load_emodb", "load_turev_db"]
+__all__ = [
+    "CREMA_D",
+    "EMODB",
+    "TUREV_DB",
+    "load_crema_d",
+    "load_emodb",
+    "load_turev_db",
+]
 
 # --------------------------------------------------------------------------- #
 # TurEV-DB

@@ -9,7 +9,14 @@ import re
 from pathlib import Path
 
 from . import _descr
-from ._base import _BadName, _list_audio, _make_bunch, _parse_all, _skip_dir, _verify_root
+from ._base import (
+    _BadName,
+    _list_audio,
+    _make_bunch,
+    _parse_all,
+    _skip_dir,
+    _verify_root,
+)
 from ._spec import _check_common, _doc
 
 __all__ = ["load_folder"]

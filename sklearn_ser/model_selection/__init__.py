@@ -20,13 +20,12 @@ from ._evaluate import (
 )
 from ._protocols import PROTOCOL_ALIASES, Protocol, get_protocol, list_protocols
 from ._search import bayes_search, prefix_search_space
+from ._speaker_split import SpeakerHoldout, SpeakerKFold
 from ._split import (
     FileKFold,
     LeaveOneSpeakerOut,
     RandomHoldout,
-    SpeakerHoldout,
     SpeakerIndependenceWarning,
-    SpeakerKFold,
 )
 
 __all__ = [

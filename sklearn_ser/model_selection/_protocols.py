@@ -2,13 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from ._split import (
-    FileKFold,
-    LeaveOneSpeakerOut,
-    RandomHoldout,
-    SpeakerHoldout,
-    SpeakerKFold,
-)
+from ._speaker_split import SpeakerHoldout, SpeakerKFold
+from ._split import FileKFold, LeaveOneSpeakerOut, RandomHoldout
 
 __all__ = ["Protocol", "get_protocol", "list_protocols", "PROTOCOL_ALIASES"]
 

@@ -1,8 +1,8 @@
 """CNN20 (S4): a 20-layer convolutional network.
 
 S4 only says that "CNN_20.ipynb" trains "a 20-layer CNN" on the music
-features; kernel sizes, widths and the head are not given. This module fixes one concrete, documented 20-layer
-design.
+features; kernel sizes, widths and the head are not given. This module fixes
+one concrete, documented 20-layer design.
 """
 
 import keras

@@ -99,7 +99,9 @@ def build_lstm(
     """
     units = _as_tuple("units", units)
     if not units:
-        raise ValueError(f"units must hold one int per layer. Received: units={units!r}")
+        raise ValueError(
+            f"units must hold one int per layer. Received: units={units!r}"
+        )
     dropout = _as_tuple("dropout", dropout, len(units), UNIT_INTERVAL_RIGHT_OPEN)
     if vector_as not in ("step", "sequence"):
         raise ValueError(
