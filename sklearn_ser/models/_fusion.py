@@ -92,7 +92,7 @@ lstm_units, embed_dim, ff_dim, num_heads, dense_units, dropout
     model : keras.Model
         Uncompiled model named ``"fusion_<head>"``.
     """
-    _check_branch_params(
+    branch = dict(
         head=head,
         conv_filters=conv_filters,
         n_conv=n_conv,
@@ -105,6 +105,7 @@ lstm_units, embed_dim, ff_dim, num_heads, dense_units, dropout
         num_heads=num_heads,
         dropout=dropout,
     )
+    _check_branch_params(**branch)
     check_params({"fusion_units": fusion_units}, {"fusion_units": [POSITIVE_INT]})
     shapes = _normalise_view_shapes(view_shapes)
     sizes = [int(np.prod(s)) for s in shapes]
@@ -129,17 +130,7 @@ lstm_units, embed_dim, ff_dim, num_heads, dense_units, dropout
                 x,
                 shape[1:],
                 prefix,
-                head=head,
-                conv_filters=conv_filters,
-                n_conv=n_conv,
-                kernel_size=kernel_size,
-                linear_units=linear_units,
-                gru_units=gru_units,
-                lstm_units=lstm_units,
-                embed_dim=embed_dim,
-                ff_dim=ff_dim,
-                num_heads=num_heads,
-                dropout=dropout,
+                **branch,
             )
         vectors.append(x)
     x = vectors[0] if len(vectors) == 1 else layers.Concatenate(name="concat")(vectors)

@@ -221,7 +221,7 @@ def build_sequence_cnn(
     model : keras.Model
         Uncompiled model named ``"sequence_cnn_<head>"``.
     """
-    _check_branch_params(
+    branch = dict(
         head=head,
         conv_filters=conv_filters,
         n_conv=n_conv,
@@ -234,6 +234,7 @@ def build_sequence_cnn(
         num_heads=num_heads,
         dropout=dropout,
     )
+    _check_branch_params(**branch)
     input_shape = tuple(int(d) for d in input_shape)
     if len(input_shape) < 2:
         raise ValueError(
@@ -245,17 +246,7 @@ def build_sequence_cnn(
         inputs,
         input_shape[1:],
         "",
-        head=head,
-        conv_filters=conv_filters,
-        n_conv=n_conv,
-        kernel_size=kernel_size,
-        linear_units=linear_units,
-        gru_units=gru_units,
-        lstm_units=lstm_units,
-        embed_dim=embed_dim,
-        ff_dim=ff_dim,
-        num_heads=num_heads,
-        dropout=dropout,
+        **branch,
     )
     outputs = _classifier_head(x, tuple(dense_units), n_classes, dropout)
     return keras.Model(inputs, outputs, name=f"sequence_cnn_{head}")
