@@ -15,8 +15,7 @@ from ._split import (
     SpeakerIndependenceWarning,
     _BaseSplitter,
     _check_fraction,
-    _check_groups,
-    _n_samples,
+    _speakers,
     _stratify_or_none,
     _two_speaker_text,
 )
@@ -145,14 +144,7 @@ class SpeakerHoldout(_BaseSplitter):
         return n_speakers == 2
 
     def split_with_validation(self, X=None, y=None, groups=None):
-        n = _n_samples(X, y, groups)
-        groups = _check_groups(groups, n)
-        speakers = np.unique(groups)
-        if len(speakers) < 2:
-            raise ValueError(
-                "Speaker-independent evaluation needs at least 2 speakers. "
-                f"Received: groups with 1 speaker ({speakers[0]!r})"
-            )
+        groups, speakers = _speakers(X, y, groups)
         if self._falls_back(len(speakers)):
             yield from _fallback_loso(
                 groups,
@@ -258,14 +250,7 @@ class SpeakerKFold(_BaseSplitter):
                 f"n_splits must be an int >= 2. Received: n_splits={self.n_splits!r}"
             )
         _check_fraction("validation_size", self.validation_size, allow_zero=True)
-        n = _n_samples(X, y, groups)
-        groups = _check_groups(groups, n)
-        speakers = np.unique(groups)
-        if len(speakers) < 2:
-            raise ValueError(
-                "Speaker-independent evaluation needs at least 2 speakers. "
-                f"Received: groups with 1 speaker ({speakers[0]!r})"
-            )
+        groups, speakers = _speakers(X, y, groups)
         if len(speakers) < self.n_splits or (
             self.validation_size > 0 and len(speakers) < 3
         ):
@@ -283,8 +268,8 @@ class SpeakerKFold(_BaseSplitter):
             shuffle=self.shuffle,
             random_state=self.random_state if self.shuffle else None,
         )
-        yy = np.zeros(n) if y is None else np.asarray(y)
-        for train, test in cv.split(np.zeros((n, 1)), yy, groups):
+        yy = np.zeros(len(groups)) if y is None else np.asarray(y)
+        for train, test in cv.split(np.zeros((len(groups), 1)), yy, groups):
             val = np.array([], dtype=int)
             if self.validation_size > 0:
                 train_speakers = np.unique(groups[train])

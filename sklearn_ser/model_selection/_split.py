@@ -73,6 +73,18 @@ def _n_samples(X, y, groups):
     raise ValueError("split needs X, y or groups")
 
 
+def _speakers(X, y, groups):
+    """Checked ``groups`` and its sorted unique speakers (at least 2)."""
+    groups = _check_groups(groups, _n_samples(X, y, groups))
+    speakers = np.unique(groups)
+    if len(speakers) < 2:
+        raise ValueError(
+            "Speaker-independent evaluation needs at least 2 speakers. "
+            f"Received: groups with 1 speaker ({speakers[0]!r})"
+        )
+    return groups, speakers
+
+
 def _stratify_or_none(y, test_count, n_samples):
     """``y`` when a stratified split is possible, else ``None``."""
     if y is None:
@@ -237,16 +249,9 @@ class LeaveOneSpeakerOut(_BaseSplitter):
         return len(np.unique(groups))
 
     def split_with_validation(self, X=None, y=None, groups=None):
-        n = _n_samples(X, y, groups)
-        groups = _check_groups(groups, n)
-        speakers = np.unique(groups)
-        if len(speakers) < 2:
-            raise ValueError(
-                "Speaker-independent evaluation needs at least 2 speakers. "
-                f"Received: groups with 1 speaker ({speakers[0]!r})"
-            )
+        groups, speakers = _speakers(X, y, groups)
         empty = np.array([], dtype=int)
-        for train, test in LeaveOneGroupOut().split(np.zeros((n, 1)), None, groups):
+        for train, test in LeaveOneGroupOut().split(np.zeros((len(groups), 1)), None, groups):
             yield train, empty, test
 
     def explain(self, groups=None):
