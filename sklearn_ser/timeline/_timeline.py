@@ -387,7 +387,7 @@ class _Engine:
         f0, f1, cls, psum, nf = self.seg
         self.seg = None
         t = self.fl / self.sr
-        return [Segment(f0 * t, f1 * t, _plain(self.classes[cls]),
+        return [Segment(float(f0 * t), float(f1 * t), _plain(self.classes[cls]),
                         (psum / nf).astype(np.float32))]
 
     def _trim(self):
