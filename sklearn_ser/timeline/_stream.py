@@ -1,14 +1,13 @@
 """Reading audio in bounded blocks, resampled seamlessly across blocks."""
 
-import os
-import warnings
 from math import gcd
 
 import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
-from ..io import AudioLoadError, OutOfRangeAudioWarning
+from ..io import AudioLoadError
+from ..io._audio import _check_file, _clip_out_of_range, _open_file
 
 __all__ = ["StreamResampler", "iter_audio_blocks"]
 
@@ -77,23 +76,6 @@ class StreamResampler:
         return resample_poly(seg, self.up, self.down).astype(np.float32, copy=False)
 
 
-def _open(name):
-    if not os.path.exists(name):
-        raise AudioLoadError(f"{name}: no such file", name)
-    if os.path.isdir(name):
-        raise AudioLoadError(f"{name}: is a directory, not an audio file", name)
-    if os.path.getsize(name) == 0:
-        raise AudioLoadError(f"{name}: file is empty (0 bytes)", name)
-    try:
-        return sf.SoundFile(name)
-    except sf.LibsndfileError as exc:
-        raise AudioLoadError(
-            f"{name}: not a readable audio file ({exc.error_string})", name
-        ) from exc
-    except (RuntimeError, TypeError, ValueError) as exc:
-        raise AudioLoadError(f"{name}: could not be decoded ({exc})", name) from exc
-
-
 def iter_audio_blocks(path, *, sr, block_frames=1 << 18, clip=True):
     """Yield a file's audio as mono ``float32`` blocks at rate ``sr``.
 
@@ -112,13 +94,11 @@ def iter_audio_blocks(path, *, sr, block_frames=1 << 18, clip=True):
         decoded past some point (a damaged or truncated file; the blocks
         before the damage have been yielded by then) or holds NaN/inf.
     """
-    name = os.fspath(path)
-    if isinstance(name, bytes):
-        name = name.decode()
     block_frames = int(block_frames)
     if block_frames < 1:
         raise ValueError(f"block_frames must be >= 1. Received: {block_frames}")
-    f = _open(name)
+    name = _check_file(path)
+    f = _open_file(name)
     with f:
         res = StreamResampler(f.samplerate, sr)
         done = 0
@@ -145,13 +125,15 @@ def iter_audio_blocks(path, *, sr, block_frames=1 << 18, clip=True):
             done += data.shape[0]
             y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
             y = res.push(np.ascontiguousarray(y, dtype=np.float32))
-            warned = _clip(y, name, clip, warned)
+            if clip:
+                warned |= _clip_out_of_range(y, name, warn=not warned, stacklevel=3)
             if y.size:
                 yield y
         if done == 0:
             raise AudioLoadError(f"{name}: contains no audio samples", name)
         y = res.flush()
-        _clip(y, name, clip, warned)
+        if clip:
+            _clip_out_of_range(y, name, warn=not warned, stacklevel=3)
         if y.size:
             yield y
 
@@ -188,20 +170,3 @@ def _damaged(name, seconds, exc):
         "damaged or truncated",
         name,
     )
-
-
-def _clip(y, name, clip, warned):
-    if not clip or y.size == 0:
-        return warned
-    peak = float(np.abs(y).max())
-    if peak > 1.0:
-        if not warned:
-            warnings.warn(
-                f"{name}: samples reach {peak:.3f}, beyond [-1, 1]; clipped to "
-                f"[-1, 1]",
-                OutOfRangeAudioWarning,
-                stacklevel=3,
-            )
-        np.clip(y, -1.0, 1.0, out=y)
-        return True
-    return warned

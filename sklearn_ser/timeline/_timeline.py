@@ -193,7 +193,8 @@ def _check_params(window, hop, smooth, batch_size):
         )
     if not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(
-            f"batch_size must be a positive integer. Received: batch_size={batch_size!r}"
+            "batch_size must be a positive integer. Received: "
+            f"batch_size={batch_size!r}"
         )
 
 
@@ -247,7 +248,6 @@ class _Engine:
         self.n_windows = 0
         self.speech_frames = 0
         self.trace = []
-        self.ended = False
 
     # -- input ---------------------------------------------------------
     def push(self, y):
@@ -270,9 +270,7 @@ class _Engine:
         n_full = self.n // self.fl
         if self.D < n_full:  # never with the VAD; kept for safety
             self._add_flags(np.zeros(n_full - self.D, dtype=bool))
-        out = self._windows(final=True)
-        self.ended = True
-        return out
+        return self._windows(final=True)
 
     def _add_flags(self, dec):
         if dec.size:

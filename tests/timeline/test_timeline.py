@@ -135,7 +135,8 @@ def test_blocks_resampled_equal_whole_file(bad_inputs_dir, block):
                  "pcm_u8_24k_03-01-01-01-01-01-01.wav"]:
         path = bad_inputs_dir / name
         whole = load_audio(path, sr=SR)
-        joined = np.concatenate(list(iter_audio_blocks(path, sr=SR, block_frames=block)))
+        blocks = iter_audio_blocks(path, sr=SR, block_frames=block)
+        joined = np.concatenate(list(blocks))
         np.testing.assert_allclose(joined, whole, atol=1e-6)
 
 
@@ -264,10 +265,8 @@ def test_cli_timeline_stdin_and_errors(tess_model, recording, tmp_path):
     assert rows[0].startswith("start,end,label")
     ref = predict_timeline(tess_model, recording[0])
     want = [s for s in ref if s.end < 25]
-    got = [r.split(",") for r in rows[1:]]
-    assert [(float(a), r[2]) for a, r in zip([r[0] for r in got], got)][: len(want)] == [
-        (round(s.start, 2), s.label) for s in want
-    ]
+    got = [(float(r.split(",")[0]), r.split(",")[2]) for r in rows[1:]]
+    assert got[: len(want)] == [(round(s.start, 2), s.label) for s in want]
     out, png = tmp_path / "t.csv", tmp_path / "t.png"
     rc, _, err = _main(["timeline", str(model), recording[0], "--out", str(out),
                         "--plot", str(png)])
