@@ -29,17 +29,18 @@ def _time_unit(duration):
     return 1.0, "time (s)"
 
 
-def plot_timeline(timeline, *, max_points=1500, title=None, path=None,
+def plot_timeline(timeline, *, max_points=600, title=None, path=None,
                   figsize=(12, 4.5)):
-    """Class probabilities over time, with the decided segments beneath.
+    """Class probabilities over time (stacked), with the decided segments beneath.
 
     Parameters
     ----------
     timeline : sklearn_ser.timeline.Timeline
-    max_points : int, default=1500
-        The probability trace is averaged into at most this many bins and
-        segments shorter than a bin are drawn at least a bin wide, so an
-        hour-long recording stays readable.
+    max_points : int, default=600
+        The probability trace is averaged into at most this many bins (6 s
+        each for an hour) and segments shorter than a bin are drawn a bin
+        wide, so an hour-long recording stays readable. Steps without speech
+        are left blank.
     title : str, optional
     path : str, optional
         Save the figure as PNG.
@@ -63,9 +64,11 @@ def plot_timeline(timeline, *, max_points=1500, title=None, path=None,
     proba = np.asarray(timeline.proba, dtype=float)
     if proba.size:
         t, p = _bins(times, proba, int(max_points))
-        for j, c in enumerate(classes):
-            ax.plot(t / scale, p[:, j], color=colours[c], lw=1.0, label=c)
-    ax.set_ylabel("probability")
+        # stacked shares; steps without speech (NaN) stay blank
+        p = np.where(np.isnan(p), 0.0, p)
+        ax.stackplot(t / scale, p.T, colors=[colours[c] for c in classes],
+                     labels=classes, step=None, linewidth=0)
+    ax.set_ylabel("class probability")
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small",
               frameon=False)

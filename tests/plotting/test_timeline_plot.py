@@ -22,18 +22,22 @@ def test_hour_long_timeline_is_aggregated(tmp_path, rng):
     tl = _hour_timeline(rng)
     fig = plot_timeline(tl, max_points=500, path=tmp_path / "t.png")
     ax, bar = fig.axes[:2]
-    lines = ax.get_lines()
-    assert len(lines) == 3
+    areas = ax.collections
+    assert len(areas) == 3  # one stacked band per class
     edges = np.linspace(0, 7200, 501).astype(int)
-    for j, line in enumerate(lines):
-        x, y = line.get_data()
-        assert len(x) == 500 and np.all(np.diff(x) > 0)
-        # bins are NaN-aware means of the trace, in minutes
-        np.testing.assert_allclose(y[0], np.nanmean(tl.proba[: edges[1], j]), rtol=1e-6)
-        np.testing.assert_allclose(
-            y[-1], np.nanmean(tl.proba[edges[-2] :, j]), rtol=1e-6
-        )
-        assert x[-1] <= 60.0
+    first = np.nanmean(tl.proba[: edges[1]], axis=0)
+    last = np.nanmean(tl.proba[edges[-2] :], axis=0)
+    # band j spans the cumulative NaN-aware bin means of classes < j .. <= j
+    for j, band in enumerate(areas):
+        ys = band.get_paths()[0].vertices[:, 1]
+        xs = band.get_paths()[0].vertices[:, 0]
+        assert xs.max() <= 60.0
+        top = ys[xs == xs.min()].max()
+        assert np.isclose(top, first[: j + 1].sum(), rtol=1e-6)
+        top = ys[xs == xs.max()].max()
+        assert np.isclose(top, last[: j + 1].sum(), rtol=1e-6)
+        # 500 bins: the upper edge and the lower edge of the band
+        assert 1000 <= len(xs) <= 1010
     assert bar.get_xlabel() == "time (min)"
     assert bar.get_xlim()[1] == 60.0
     assert len(bar.collections) == 3  # one bar collection per class
