@@ -144,12 +144,8 @@ def load_audio(path, sr=16000, mono=True, offset=0.0, duration=None, *, clip=Tru
                 f.seek(min(start, f.frames))
             frames = -1 if duration is None else int(round(duration * file_sr))
             data = f.read(frames=frames, dtype="float32", always_2d=True)
-    except sf.LibsndfileError as exc:
-        raise AudioLoadError(
-            f"{name}: not a readable audio file ({exc.error_string})", name
-        ) from exc
-    except (RuntimeError, TypeError, ValueError) as exc:
-        raise AudioLoadError(f"{name}: could not be decoded ({exc})", name) from exc
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
+        raise _decode_error(name, exc) from exc
     if data.shape[0] == 0 and start == 0:
         raise AudioLoadError(f"{name}: contains no audio samples", name)
     if not np.isfinite(data).all():
@@ -191,12 +187,17 @@ def _open_file(name):
     """``soundfile.SoundFile(name)``, failures as AudioLoadError naming it."""
     try:
         return sf.SoundFile(name)
-    except sf.LibsndfileError as exc:
-        raise AudioLoadError(
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
+        raise _decode_error(name, exc) from exc
+
+
+def _decode_error(name, exc):
+    """The AudioLoadError naming ``name`` for a soundfile failure ``exc``."""
+    if isinstance(exc, sf.LibsndfileError):
+        return AudioLoadError(
             f"{name}: not a readable audio file ({exc.error_string})", name
-        ) from exc
-    except (RuntimeError, TypeError, ValueError) as exc:
-        raise AudioLoadError(f"{name}: could not be decoded ({exc})", name) from exc
+        )
+    return AudioLoadError(f"{name}: could not be decoded ({exc})", name)
 
 
 def _clip_out_of_range(y, name, *, warn=True, stacklevel=2):
