@@ -27,6 +27,7 @@ _SUBMODULES = [
     "model_selection",
     "models",
     "plotting",
+    "timeline",
     "utils",
 ]
 

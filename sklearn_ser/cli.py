@@ -13,7 +13,11 @@ Commands
     Run a protocol, print the summary and per-class table, write
     ``scores.json``, ``report.md`` and PNG figures into ``--out``.
 ``predict``
-    Label and class probabilities per audio file from a saved model.
+    Label and class probabilities per audio file from a saved model. A file
+    longer than the model uses whole gets the label pooled over its speech
+    windows (see :func:`sklearn_ser.timeline.predict_recording`), with a note.
+``timeline``
+    Emotion segments of a long recording or of raw audio on stdin.
 
 Exit codes: 0 success; 1 a user error (missing corpus, unknown pipeline,
 bad model file...) reported as one line on stderr, or for ``predict`` at
@@ -182,6 +186,7 @@ def build_parser():
     p.add_argument("files", nargs="+", metavar="FILE", help="audio files")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=_cmd_predict)
+    _add_timeline_parser(sub)
     return parser
 
 
@@ -473,7 +478,7 @@ def _cmd_evaluate(args):
 
 def _cmd_predict(args):
     from ._persistence import load_model
-    from .model_selection import predict_with_proba
+    from .timeline import predict_recording
 
     model = _load_model(args.model, load_model)
     classes = list(getattr(model, "classes_", []))
@@ -499,7 +504,8 @@ def _cmd_predict(args):
         X = np.asarray(paths, dtype=object)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            labels, proba = predict_with_proba(model, X)
+            labels, proba, details = predict_recording(model, X)
+        _note_pooled(paths, details)
         return labels, ([None] * len(paths) if proba is None else proba)
 
     try:
@@ -524,6 +530,122 @@ def _cmd_predict(args):
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _note_pooled(paths, details):
+    for path, d in zip(paths, details):
+        if d["method"] == "pooled":
+            print(
+                f"{PROG} predict: note: {path} lasts {d['seconds']:.1f} s, more than "
+                f"the model uses whole: its label averages {d['windows']} windows "
+                f"over {d['speech_seconds']:.1f} s of speech (segments over time: "
+                f"{PROG} timeline)",
+                file=sys.stderr,
+            )
+
+
+def _add_timeline_parser(sub):
+    p = sub.add_parser(
+        "timeline",
+        help="emotion segments of a long recording or a live stream",
+        description="Emotion segments (start, end, label, class "
+        "probabilities) of a recording of any length, read in blocks, or "
+        "of raw float32 mono audio on stdin ('-', e.g. ffmpeg -i IN -f f32le "
+        "-ac 1 -ar 16000 - | sklearn-ser timeline MODEL - --sr 16000). "
+        "Non-speech is skipped with an energy VAD.",
+    )
+    p.add_argument("model", help="a model saved by `train` or save_model")
+    p.add_argument("audio", metavar="AUDIO", help="audio file, or - for stdin")
+    p.add_argument("--out", metavar="CSV", help="write the segments as CSV "
+                   "(default: print them)")
+    p.add_argument("--plot", metavar="PNG", help="save a picture of the timeline")
+    p.add_argument("--window", type=float, default=2.0, metavar="S",
+                   help="seconds per classified window (default 2.0)")
+    p.add_argument("--hop", type=float, default=0.5, metavar="S",
+                   help="seconds between windows (default 0.5)")
+    p.add_argument("--smooth", type=float, default=2.0, metavar="S",
+                   help="moving-average width in seconds (default 2.0)")
+    p.add_argument("--no-vad", action="store_true",
+                   help="classify all audio, speech or not")
+    p.add_argument("--stream", action="store_true",
+                   help="print each segment as soon as it is decided "
+                   "(always so for -)")
+    p.add_argument("--sr", type=_positive_int, metavar="HZ",
+                   help="sampling rate of the raw float32 samples on stdin")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    p.set_defaults(func=_cmd_timeline)
+
+
+def _cmd_timeline(args):
+    from ._persistence import load_model
+    from .timeline import TimelineReadError, iter_timeline
+    from .timeline._timeline import _iter_file, _write_csv
+
+    stdin = args.audio == "-"
+    if stdin and args.sr is None:
+        raise UserError("reading raw samples from stdin (-) needs --sr")
+    for target in (args.out, args.plot):
+        folder = os.path.dirname(os.path.abspath(target)) if target else None
+        if folder and not os.path.isdir(folder):
+            raise UserError(f"{target}: folder {folder} does not exist")
+    model = _load_model(args.model, load_model)
+    opts = dict(window=args.window, hop=args.hop, smooth=args.smooth,
+                vad=not args.no_vad, batch_size=64)
+    if stdin:
+        gen = iter_timeline(model, _stdin_chunks(args.sr), args.sr, **opts)
+    else:
+        gen = _iter_file(model, args.audio, block_frames=1 << 18, **opts)
+    live = args.stream or stdin
+    columns = ["start", "end", "label", *[f"p_{c}" for c in model.classes_]]
+    if live or not args.out:
+        _write_csv(sys.stdout, columns, [], header=True)
+    segments, error = [], None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            while True:
+                seg = next(gen)
+                segments.append(seg)
+                if live:
+                    _write_csv(sys.stdout, columns, [seg], header=False)
+                    sys.stdout.flush()
+        except StopIteration as stop:
+            tl = stop.value
+        except TimelineReadError as exc:
+            tl, error = exc.timeline, exc
+    if not live and not args.out:
+        _write_csv(sys.stdout, columns, tl.segments, header=False)
+    if args.out:
+        tl.to_csv(args.out)
+    if args.plot:
+        from .plotting import plot_timeline
+
+        plot_timeline(tl, path=args.plot, title=os.path.basename(args.audio))
+    written = ", ".join(p for p in (args.out, args.plot) if p)
+    if error is not None:
+        raise UserError(
+            f"{_one_line(error)} ({len(tl)} segment(s) before the damage"
+            + (f" written to {written})" if written else ")")
+        )
+    _log(args, f"{len(tl)} segment(s), {tl.speech_seconds():.1f} s of speech in "
+         f"{tl.duration:.1f} s of audio" + (f"; wrote {written}" if written else ""))
+    return 0
+
+
+def _stdin_chunks(sr, seconds=0.1):
+    """float32 little-endian mono samples from stdin, ``seconds`` at a time."""
+    size = max(1, int(sr * seconds)) * 4
+    rest = b""
+    stream = sys.stdin.buffer
+    while True:
+        data = stream.read(size)
+        if not data:
+            break
+        data = rest + data
+        n = len(data) // 4 * 4
+        rest = data[n:]
+        if n:
+            yield np.frombuffer(data[:n], dtype="<f4").astype(np.float32)
 
 
 def _load_model(path, load_model):

@@ -130,33 +130,22 @@ def load_audio(path, sr=16000, mono=True, offset=0.0, duration=None, *, clip=Tru
         The file is missing, empty, not audio, truncated or holds NaN/inf
         samples. The message names the file.
     """
-    name = os.fspath(path)
-    if isinstance(name, bytes):
-        name = name.decode()
-    if not os.path.exists(name):
-        raise AudioLoadError(f"{name}: no such file", name)
-    if os.path.isdir(name):
-        raise AudioLoadError(f"{name}: is a directory, not an audio file", name)
-    if os.path.getsize(name) == 0:
-        raise AudioLoadError(f"{name}: file is empty (0 bytes)", name)
+    name = _check_file(path)
     if offset < 0:
         raise ValueError(f"offset must be >= 0 seconds. Received: offset={offset}")
     if duration is not None and duration <= 0:
         raise ValueError(f"duration must be > 0 seconds. Received: duration={duration}")
+    f = _open_file(name)
     try:
-        with sf.SoundFile(name) as f:
+        with f:
             file_sr = f.samplerate
             start = int(round(offset * file_sr))
             if start:
                 f.seek(min(start, f.frames))
             frames = -1 if duration is None else int(round(duration * file_sr))
             data = f.read(frames=frames, dtype="float32", always_2d=True)
-    except sf.LibsndfileError as exc:
-        raise AudioLoadError(
-            f"{name}: not a readable audio file ({exc.error_string})", name
-        ) from exc
-    except (RuntimeError, TypeError, ValueError) as exc:
-        raise AudioLoadError(f"{name}: could not be decoded ({exc})", name) from exc
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
+        raise _decode_error(name, exc) from exc
     if data.shape[0] == 0 and start == 0:
         raise AudioLoadError(f"{name}: contains no audio samples", name)
     if not np.isfinite(data).all():
@@ -175,17 +164,59 @@ def load_audio(path, sr=16000, mono=True, offset=0.0, duration=None, *, clip=Tru
             if y.ndim == 1
             else np.stack([resample(c, file_sr, sr) for c in y])
         )
-    peak = float(np.abs(y).max()) if y.size else 0.0
-    if peak > 1.0:
-        if clip:
-            warnings.warn(
-                f"{name}: samples reach {peak:.3f}, beyond [-1, 1]; clipped to "
-                f"[-1, 1] (pass clip=False to keep them)",
-                OutOfRangeAudioWarning,
-                stacklevel=2,
-            )
-            np.clip(y, -1.0, 1.0, out=y)
+    if clip:
+        _clip_out_of_range(y, name, stacklevel=3)
     return y
+
+
+def _check_file(path):
+    """The file name as ``str``; AudioLoadError if missing, a folder or empty."""
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = name.decode()
+    if not os.path.exists(name):
+        raise AudioLoadError(f"{name}: no such file", name)
+    if os.path.isdir(name):
+        raise AudioLoadError(f"{name}: is a directory, not an audio file", name)
+    if os.path.getsize(name) == 0:
+        raise AudioLoadError(f"{name}: file is empty (0 bytes)", name)
+    return name
+
+
+def _open_file(name):
+    """``soundfile.SoundFile(name)``, failures as AudioLoadError naming it."""
+    try:
+        return sf.SoundFile(name)
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
+        raise _decode_error(name, exc) from exc
+
+
+def _decode_error(name, exc):
+    """The AudioLoadError naming ``name`` for a soundfile failure ``exc``."""
+    if isinstance(exc, sf.LibsndfileError):
+        return AudioLoadError(
+            f"{name}: not a readable audio file ({exc.error_string})", name
+        )
+    return AudioLoadError(f"{name}: could not be decoded ({exc})", name)
+
+
+def _clip_out_of_range(y, name, *, warn=True, stacklevel=2):
+    """Clip ``y`` in place to [-1, 1]; warn (once per call) when it held more.
+
+    Returns whether anything was clipped.
+    """
+    peak = float(np.abs(y).max()) if y.size else 0.0
+    if peak <= 1.0:
+        return False
+    if warn:
+        warnings.warn(
+            f"{name}: samples reach {peak:.3f}, beyond [-1, 1]; clipped to "
+            f"[-1, 1] (pass clip=False to keep them)",
+            OutOfRangeAudioWarning,
+            stacklevel=stacklevel,
+        )
+    np.clip(y, -1.0, 1.0, out=y)
+    return True
 
 
 def _load_one(path, sr, mono, offset, duration, clip):

@@ -11,11 +11,13 @@ from ._plots import (
     plot_training_curves,
     save_all_figures,
 )
+from ._timeline import plot_timeline
 
 __all__ = [
     "plot_confusion_matrix",
     "plot_precision_recall",
     "plot_roc",
+    "plot_timeline",
     "plot_training_curves",
     "save_all_figures",
 ]
