@@ -86,7 +86,9 @@ def corpus(ravdess_files):
 
 def test_load_audio_batch_runs_on_the_workers(client, files):
     serial = load_audio_batch(files, 16000, n_jobs=1)
-    waves, n_tasks = _on_cluster(client, lambda: load_audio_batch(files, 16000, n_jobs=2))
+    waves, n_tasks = _on_cluster(
+        client, lambda: load_audio_batch(files, 16000, n_jobs=2)
+    )
     assert n_tasks > 0  # the decoding ran in the worker processes
     assert len(waves) == len(serial)
     for a, b in zip(waves, serial):
@@ -94,7 +96,9 @@ def test_load_audio_batch_runs_on_the_workers(client, files):
     loaded, _ = _on_cluster(
         client, lambda: AudioLoader(duration=3.0, n_jobs=2).fit_transform(files)
     )
-    np.testing.assert_array_equal(loaded, AudioLoader(duration=3.0).fit_transform(files))
+    np.testing.assert_array_equal(
+        loaded, AudioLoader(duration=3.0).fit_transform(files)
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,7 +161,10 @@ def test_bayes_search_same_on_cluster(client, corpus):
     from skopt.space import Integer, Real
 
     X, y, groups = corpus
-    space = {"mfcc__n_mfcc": Integer(12, 24), "svc__C": Real(0.1, 100, prior="log-uniform")}
+    space = {
+        "mfcc__n_mfcc": Integer(12, 24),
+        "svc__C": Real(0.1, 100, prior="log-uniform"),
+    }
 
     def search(n_jobs):
         return bayes_search(

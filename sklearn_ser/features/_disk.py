@@ -71,8 +71,12 @@ def _fsync_dir(path):
         os.close(fd)
 
 
-def _atomic_write(path, write):
-    """Write ``path`` through a temporary file, fsync it, then rename it."""
+def _atomic_write(path, write, *, sync_dir=True):
+    """Write ``path`` through a temporary file, fsync it, then rename it.
+
+    ``sync_dir=False`` leaves the rename to be made durable by the next
+    fsync of the folder (the manifest's, which follows every shard).
+    """
     path = Path(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex}")
     try:
@@ -84,7 +88,8 @@ def _atomic_write(path, write):
     finally:
         if tmp.exists():
             tmp.unlink()
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
 def _write_json(path, obj):
@@ -160,7 +165,9 @@ def _extract_chunk(transformer, X_chunk, path, index):
             "extract_to_disk needs features of one fixed shape per sample"
         )
     out = np.ascontiguousarray(out)
-    _atomic_write(Path(path) / _SHARD.format(index), lambda f: np.save(f, out))
+    _atomic_write(
+        Path(path) / _SHARD.format(index), lambda f: np.save(f, out), sync_dir=False
+    )
     return index, list(out.shape[1:]), out.dtype.str
 
 
@@ -256,7 +263,8 @@ def extract_to_disk(
     >>> from sklearn_ser.features import MFCC, extract_to_disk
     >>> waves = np.random.default_rng(0).standard_normal((5, 8000)) * 0.1
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     feats = extract_to_disk(MFCC(n_mfcc=13, max_frames=20), waves, d, chunk_size=2)
+    ...     mfcc = MFCC(n_mfcc=13, max_frames=20)
+    ...     feats = extract_to_disk(mfcc, waves, d, chunk_size=2)
     ...     feats.shape, feats.n_shards
     ((5, 20, 13), 3)
     """
@@ -266,7 +274,8 @@ def extract_to_disk(
         or chunk_size < 1
     ):
         raise ValueError(
-            f"chunk_size must be a positive integer. Received: chunk_size={chunk_size!r}"
+            "chunk_size must be a positive integer. "
+            f"Received: chunk_size={chunk_size!r}"
         )
     X = _check_X(X)
     _check_transformer(transformer)
@@ -274,9 +283,11 @@ def extract_to_disk(
     path.mkdir(parents=True, exist_ok=True)
     n = len(X)
     n_shards = -(-n // chunk_size)
+    # paths are keyed by name, whatever container holds them
+    items = [os.fspath(x) for x in X] if all(_is_path(x) for x in X) else None
     key = {
         "transformer_hash": _transformer_hash(transformer),
-        "x_hash": joblib_hash(X),
+        "x_hash": joblib_hash(X if items is None else items),
         "n_samples": n,
         "chunk_size": int(chunk_size),
     }
@@ -301,11 +312,6 @@ def extract_to_disk(
                 f"Received: transformer={transformer!r}"
             )
     else:
-        items = (
-            [os.fspath(x) for x in X]
-            if not isinstance(X, np.ndarray) and all(_is_path(x) for x in X)
-            else None
-        )
         _write_json(path / _INDEX, {"X": items})
         manifest = {
             "format": _FORMAT,
@@ -325,11 +331,12 @@ def extract_to_disk(
     todo = [i for i in range(n_shards) if i not in done]
 
     def record(index, shape, dtype):
+        shape_str = ", ".join(map(str, shape))
         if manifest["sample_shape"] is None:
             manifest["sample_shape"], manifest["dtype"] = shape, dtype
         elif manifest["sample_shape"] != shape or manifest["dtype"] != dtype:
             raise ValueError(
-                f"chunk {index} gave features of shape (n, {', '.join(map(str, shape))})"
+                f"chunk {index} gave features of shape (n, {shape_str})"
                 f" and dtype {dtype}, but earlier chunks gave "
                 f"(n, {', '.join(map(str, manifest['sample_shape']))}) and "
                 f"{manifest['dtype']}: the transformer's output depends on the "

@@ -137,14 +137,9 @@ def test_batches_cover_every_row_once(tmp_path, mfcc, files, reference):
     y = np.arange(30)
     seen = [yb for _, yb in shards.iter_batches(y, batch_size=8)]
     assert [len(b) for b in seen] == [8, 8, 8, 6]
-    got = np.concatenate(
-        [xb for xb, _ in shards.iter_batches(y, batch_size=8, shuffle=True,
-                                             random_state=1)]
-    )
-    order = np.concatenate(
-        [yb for _, yb in shards.iter_batches(y, batch_size=8, shuffle=True,
-                                             random_state=1)]
-    )
+    batches = list(shards.iter_batches(y, batch_size=8, shuffle=True, random_state=1))
+    got = np.concatenate([xb for xb, _ in batches])
+    order = np.concatenate([yb for _, yb in batches])
     assert sorted(order) == list(range(30)) and list(order) != list(range(30))
     np.testing.assert_array_equal(got, reference[order])
 
@@ -166,8 +161,9 @@ def test_resume_after_crash_equals_one_shot(tmp_path, mfcc, files, reference, bu
 
 
 @pytest.mark.data
-def test_stale_tmp_and_unrecorded_shards_are_redone(tmp_path, mfcc, files, reference,
-                                                    budget):
+def test_stale_tmp_and_unrecorded_shards_are_redone(
+    tmp_path, mfcc, files, reference, budget
+):
     budget["left"] = 1
     flaky = _Flaky(mfcc)
     with pytest.raises(RuntimeError):
@@ -193,6 +189,9 @@ def test_changed_transformer_refuses_to_resume(tmp_path, mfcc, files, reference)
         extract_to_disk(mfcc, files[::-1], tmp_path, chunk_size=7)
     with pytest.raises(ValueError, match="chunk_size"):
         extract_to_disk(mfcc, files, tmp_path, chunk_size=8)
+    # the same paths in another container are the same X
+    again = extract_to_disk(mfcc, np.array(files, dtype=object), tmp_path, chunk_size=7)
+    assert again.filenames == list(files)
     # n_jobs/verbose change speed, not features: the same extraction
     same = MFCC(n_mfcc=13, n_fft=512, hop_length=160, max_frames=250, n_jobs=2)
     np.testing.assert_array_equal(
