@@ -328,6 +328,9 @@ def extract_to_disk(
         _write_json(path / _MANIFEST, manifest)
     _clean_stale(path)
     done = {i for i in manifest["done"] if (path / _SHARD.format(i)).is_file()}
+    if len(done) != len(manifest["done"]):  # a listed shard was deleted
+        manifest["done"] = sorted(done)
+        _write_json(path / _MANIFEST, manifest)
     todo = [i for i in range(n_shards) if i not in done]
 
     def record(index, shape, dtype):
