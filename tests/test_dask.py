@@ -178,7 +178,7 @@ def test_bayes_search_same_on_cluster(client, corpus):
 
     serial = search(1)
     dist, n_tasks = _on_cluster(client, lambda: search(-1))
-    assert n_tasks >= 12
+    assert n_tasks >= 9  # 3 candidates x 3 speaker folds ran on the workers
     assert dist.best_params_ == serial.best_params_
     assert dist.cv_results_["params"] == serial.cv_results_["params"]
     np.testing.assert_array_equal(

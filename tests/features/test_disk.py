@@ -211,7 +211,7 @@ def test_fitted_state_is_part_of_the_key(tmp_path, files):
         MFCC(n_mfcc=13, max_frames=100), FrameStats(), StandardScaler()
     )
     pipe.fit(files[:10])
-    shards = extract_to_disk(pipe, files, tmp_path, chunk_size=11, n_jobs=2)
+    shards = extract_to_disk(pipe, files, tmp_path, chunk_size=11)
     np.testing.assert_array_equal(np.asarray(shards), pipe.transform(files))
     pipe.fit(files[10:])
     with pytest.raises(ValueError, match="different transformer"):
