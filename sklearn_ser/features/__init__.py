@@ -93,3 +93,8 @@ __all__ += [
     "write_png",
     "zero_crossing_rate",
 ]
+
+# out-of-core extraction (issue 14)
+from ._disk import FeatureShards, extract_to_disk  # noqa: E402
+
+__all__ += ["FeatureShards", "extract_to_disk"]
