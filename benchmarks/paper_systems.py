@@ -173,7 +173,7 @@ SYSTEMS = {
 def _load(corpus, data_home):
     from sklearn_ser.datasets._catalog import load_corpus
 
-    return load_corpus(corpus, None if corpus == "sample" else data_home)
+    return load_corpus(corpus, data_home)
 
 
 def _balanced_subset(y, limit, seed=0):

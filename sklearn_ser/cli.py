@@ -58,16 +58,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _choice(kind, choices, extra=()):
+def _choice(kind, choices):
     """argparse ``type``: a case-insensitive name with a "did you mean"."""
-    names = {c.lower(): c for c in [*choices, *extra]}
+    names = {c.lower(): c for c in choices}
 
     def parse(text):
         key = text.strip().lower()
         if key in names:
             return names[key]
         close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(names[c]) for c in close)}?" if close else ""
+        hint = ""
+        if close:
+            hint = f"; did you mean {' or '.join(repr(names[c]) for c in close)}?"
         raise argparse.ArgumentTypeError(
             f"unknown {kind} {text!r}{hint} (choose from {', '.join(names.values())})"
         )

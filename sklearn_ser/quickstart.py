@@ -50,7 +50,7 @@ def main(argv=None):
     from .model_selection import evaluate
 
     try:
-        bunch = load_corpus(args.corpus, None if args.corpus == "sample" else args.data_home)
+        bunch = load_corpus(args.corpus, args.data_home)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

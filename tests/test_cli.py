@@ -550,8 +550,10 @@ def test_predict_flags_silent_short_and_clipped_files(trained, bad_inputs_dir):
 
 @pytest.mark.data
 def test_predict_json_carries_flags(trained, bad_inputs_dir, capsys):
-    files = [str(bad_inputs_dir / "silent_3s_16k.wav"),
-             str(bad_inputs_dir / "tess_float44k_out_of_range_YAF_beg_sad.wav")]  # fmt: skip
+    files = [
+        str(bad_inputs_dir / "silent_3s_16k.wav"),
+        str(bad_inputs_dir / "tess_float44k_out_of_range_YAF_beg_sad.wav"),
+    ]
     assert main(["predict", "--json", str(trained), *files]) == 0
     silent, clipped = (json.loads(ln) for ln in capsys.readouterr().out.splitlines())
     assert silent["label"] is None and silent["quality"]["no_speech"]
@@ -585,9 +587,10 @@ def test_keras_predict_prints_no_tensorflow_noise(tmp_path, capsys):
     pytest.importorskip("tensorflow")
     model = tmp_path / "dense.joblib"
     argv = ["train", "--corpus", "sample", "--pipeline", "mfcc-dense",
-            "--protocol", "all", "--epochs", "1", "--out", str(model), "-q"]  # fmt: skip
+            "--protocol", "all", "--epochs", "1", "--out", str(model),
+            "-q"]  # fmt: skip
     assert main(argv) == 0
-    files = list(load_sample().filenames[:2])
+    files = [str(f) for f in load_sample().filenames[:2]]
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP")}
     r = subprocess.run(
         [sys.executable, "-m", "sklearn_ser", "predict", str(model), *files],
@@ -596,12 +599,20 @@ def test_keras_predict_prints_no_tensorflow_noise(tmp_path, capsys):
     assert r.returncode == 0
     assert [ln.split("\t")[0] for ln in r.stdout.splitlines()] == files
     assert r.stderr == "", r.stderr
-    # --verbose gives TensorFlow its say again (whatever it has to say here)
+    # --verbose gives TensorFlow its say again (whatever it has to say here);
+    # loading a Keras model does not pay for skopt (the search space is lazy)
+    code = (
+        "import sys; from sklearn_ser.cli import main; "
+        f"rc = main(['predict', '-v', {str(model)!r}, {files[0]!r}]); "
+        "print('skopt' in sys.modules, rc)"
+    )
     r = subprocess.run(
-        [sys.executable, "-m", "sklearn_ser", "predict", "-v", str(model), files[0]],
+        [sys.executable, "-c", code],
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
-    assert r.returncode == 0 and r.stdout.startswith(files[0])
+    out = r.stdout.strip().splitlines()
+    assert r.returncode == 0 and out, r.stderr[-2000:]
+    assert out[0].startswith(files[0]) and out[-1] == "False 0"
 
 
 def test_stderr_filter_drops_only_tensorflow_noise():

@@ -22,7 +22,6 @@ from ._recurrent import (  # noqa: E402
 )
 from ._unet import (  # noqa: E402
     EMOTIONUNET_PAPER_PARAMS,
-    EMOTIONUNET_SEARCH_SPACE,
     EmotionUnet,
     build_emotionunet,
     emotionunet_search_space,
@@ -91,3 +90,12 @@ __all__ += [
     "HuBERTFeatures",
     "load_speech_encoder",
 ]
+
+
+def __getattr__(name):
+    # skopt is imported only when the search space is asked for (see _unet)
+    if name == "EMOTIONUNET_SEARCH_SPACE":
+        from . import _unet
+
+        return _unet.EMOTIONUNET_SEARCH_SPACE
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -60,7 +60,8 @@ def test_levels_of_synthetic_signals():
     t = np.arange(sr) / sr
     tone = (0.1 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)  # RMS -23 dBFS
     q = inspect_audio(tone, sr=sr)
-    assert q.loudest_frame_dbfs == pytest.approx(20 * np.log10(0.1 / np.sqrt(2)), abs=0.1)
+    rms_dbfs = 20 * np.log10(0.1 / np.sqrt(2))
+    assert q.loudest_frame_dbfs == pytest.approx(rms_dbfs, abs=0.1)
     assert q.flags == []
     q = inspect_audio(np.clip(tone * 20, -1, 1), sr=sr)
     assert q.clipped and not q.out_of_range
