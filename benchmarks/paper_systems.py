@@ -171,15 +171,9 @@ SYSTEMS = {
 
 
 def _load(corpus, data_home):
-    from sklearn_ser import datasets
+    from sklearn_ser.datasets._catalog import load_corpus
 
-    loader = {
-        "ravdess": datasets.load_ravdess,
-        "tess": datasets.load_tess,
-        "ravdess_tess": datasets.load_ravdess_tess,
-        "sample": lambda data_home=None: datasets.load_sample(),
-    }[corpus]
-    return loader(data_home)
+    return load_corpus(corpus, data_home)
 
 
 def _balanced_subset(y, limit, seed=0):

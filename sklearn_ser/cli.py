@@ -19,31 +19,37 @@ Commands
 ``timeline``
     Emotion segments of a long recording or of raw audio on stdin.
 
-Exit codes: 0 success; 1 a user error (missing corpus, unknown pipeline,
-bad model file...) reported as one line on stderr, or for ``predict`` at
+Exit codes: 0 success; 1 a user error (missing corpus, bad model file,
+unwritable output...) reported as one line on stderr, or for ``predict`` at
 least one file that could not be predicted (each gets an error line on
-stderr; the others are still predicted); 2 bad command-line arguments (one
-line). Set ``SER_DEBUG=1`` to see tracebacks.
+stderr; the others are still predicted); 2 bad command-line arguments,
+including unknown corpus, pipeline or protocol names (one line, checked
+before any data is read). Set ``SER_DEBUG=1`` to see tracebacks.
+
+Output: warnings become one ``warning:`` line each on stderr; TensorFlow's
+start-up logging (CUDA probing, oneDNN notices) is filtered out unless
+``--verbose`` is given.
 """
 
 import argparse
 import ast
+import difflib
 import json
 import os
+import re
 import sys
+import threading
 import time
 import warnings
 
 import numpy as np
 
-from .datasets import CORPORA as _CORPUS_TABLE
+from .datasets._catalog import list_corpora
 from .utils._validation import to_builtin
 
 __all__ = ["main"]
 
 PROG = "sklearn-ser"
-# The corpora of the datasets registry (each loaded with load_<name>).
-CORPORA = {name: spec.description for name, spec in _CORPUS_TABLE.items()}
 
 
 class UserError(Exception):
@@ -57,10 +63,59 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _add_data_options(p):
+def _choice(kind, choices):
+    """argparse ``type``: a case-insensitive name with a "did you mean"."""
+    names = {c.lower(): c for c in choices}
+
+    def parse(text):
+        key = text.strip().lower()
+        if key in names:
+            return names[key]
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+        hint = ""
+        if close:
+            hint = f"; did you mean {' or '.join(repr(names[c]) for c in close)}?"
+        raise argparse.ArgumentTypeError(
+            f"unknown {kind} {text!r}{hint} (choose from {', '.join(names.values())})"
+        )
+
+    parse.__name__ = kind
+    return parse
+
+
+def _pipeline_names():
+    from .pipelines import list_pipelines
+
+    return list(list_pipelines())
+
+
+def _protocol_names(allow_all):
+    from .model_selection import PROTOCOL_ALIASES, list_protocols
+
+    extra = ["speaker", "paper"] + (["all"] if allow_all else [])
+    return extra + [n for n in [*list_protocols(), *PROTOCOL_ALIASES] if n not in extra]
+
+
+def _add_output_options(p):
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress output on stderr"
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show TensorFlow's own logging and full Python warnings",
+    )
+
+
+def _add_data_options(p, allow_all=False):
     g = p.add_argument_group("data")
     g.add_argument(
-        "--corpus", required=True, choices=sorted(CORPORA), help="which corpus to load"
+        "--corpus",
+        required=True,
+        type=_choice("corpus", list(list_corpora())),
+        metavar="NAME",
+        help="which corpus to load: " + ", ".join(list_corpora()),
     )
     g.add_argument(
         "--data-home",
@@ -80,6 +135,13 @@ def _add_data_options(p):
         "Actor_01,Actor_02 or 1,2 for RAVDESS actors)",
     )
     g.add_argument(
+        "--on-bad-name",
+        choices=("raise", "warn"),
+        default="raise",
+        help="files whose names break the corpus' name scheme: stop with an "
+        "error (raise, default) or skip them with a warning (warn)",
+    )
+    g.add_argument(
         "--limit",
         type=_positive_int,
         metavar="N",
@@ -89,12 +151,14 @@ def _add_data_options(p):
     m.add_argument(
         "--pipeline",
         default="mfcc-svm",
+        type=_choice("pipeline", _pipeline_names()),
         metavar="NAME",
         help="named pipeline (see `list`; default: mfcc-svm)",
     )
     m.add_argument(
         "--protocol",
         default="speaker",
+        type=_choice("protocol", _protocol_names(allow_all)),
         metavar="NAME",
         help="'speaker' (the pipeline's speaker-independent protocol), "
         "'paper' (its paper's protocol), a protocol name from "
@@ -119,9 +183,7 @@ def _add_data_options(p):
     m.add_argument(
         "--n-jobs", type=int, default=None, metavar="N", help="parallel jobs for folds"
     )
-    p.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress output on stderr"
-    )
+    _add_output_options(p)
 
 
 def _positive_int(text):
@@ -148,6 +210,7 @@ def build_parser():
         help="list pipelines, protocols and corpora",
         description="List named pipelines, protocols and corpora.",
     )
+    _add_output_options(p)
     p.set_defaults(func=_cmd_list)
     p = sub.add_parser(
         "train",
@@ -157,7 +220,7 @@ def build_parser():
         "the fit uses the training part of the protocol's first "
         "split and the held-out part is reported.",
     )
-    _add_data_options(p)
+    _add_data_options(p, allow_all=True)
     p.add_argument(
         "--out",
         required=True,
@@ -178,13 +241,20 @@ def build_parser():
     p = sub.add_parser(
         "predict",
         help="predict emotions of audio files",
-        description="Print label and class probabilities per file. "
-        "Files that fail get an error line on stderr; the rest are "
-        "still predicted; the exit code is 1 if any failed.",
+        description="Print label and class probabilities per file, one line "
+        "each, followed by what the user must know about the file: clipped "
+        "(with its peak), silent or too short (then 'no speech' instead of a "
+        "label: the loudest 25 ms frame is below -60 dBFS, or the file is "
+        "shorter than 0.1 s; see sklearn_ser.io.inspect_audio), or longer "
+        "than the model reads whole (then labelled from all of it: the mean "
+        "of its speech windows; see the timeline command). Files that fail get "
+        "an error line on stderr; the rest are still predicted; the exit "
+        "code is 1 if any failed.",
     )
     p.add_argument("model", help="a model saved by `train` or save_model")
     p.add_argument("files", nargs="+", metavar="FILE", help="audio files")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    _add_output_options(p)
     p.set_defaults(func=_cmd_predict)
     _add_timeline_parser(sub)
     return parser
@@ -207,22 +277,27 @@ def _log(args, msg):
 
 
 def _load_corpus(args):
-    from . import datasets
+    from .datasets._catalog import get_corpus_spec, load_corpus
 
-    if args.corpus == "sample":
-        if args.data_home:
-            raise UserError("--data-home is not used with --corpus sample")
-        bunch = datasets.load_sample()
-    elif args.corpus == "folder":
-        if not args.data_home:
-            raise UserError(
-                "--corpus folder needs --data-home DIR (the folder "
-                "holding one sub-folder per class)"
-            )
-        bunch = datasets.load_folder(args.data_home, speaker=args.speaker_regex)
-    else:
-        loader = getattr(datasets, f"load_{args.corpus}")
-        bunch = loader(args.data_home)
+    spec = get_corpus_spec(args.corpus)
+    if not spec.needs_data_home and args.data_home:
+        raise UserError(f"--data-home is not used with --corpus {args.corpus}")
+    if args.corpus == "folder" and not args.data_home:
+        raise UserError(
+            "--corpus folder needs --data-home DIR (the folder "
+            "holding one sub-folder per class)"
+        )
+    try:
+        bunch = load_corpus(
+            args.corpus,
+            args.data_home,
+            speaker=args.speaker_regex,
+            on_bad_name=args.on_bad_name,
+        )
+    except FileNotFoundError as exc:
+        raise UserError(_missing_corpus_message(args.corpus, exc)) from exc
+    except ValueError as exc:
+        raise UserError(_cli_words(str(exc))) from exc
     X = np.asarray(
         bunch.filenames if "filenames" in bunch else bunch.data, dtype=object
     )
@@ -230,7 +305,10 @@ def _load_corpus(args):
     groups = None if bunch.get("groups") is None else np.asarray(bunch.groups)
     if args.speakers:
         if groups is None:
-            raise UserError("--speakers needs a corpus with speakers")
+            raise UserError(
+                "--speakers needs a corpus with speakers (for --corpus folder "
+                "give --speaker-regex)"
+            )
         wanted = {s.strip() for s in args.speakers.split(",") if s.strip()}
         keys = np.array([_speaker_keys(g) for g in groups], dtype=object)
         keep = np.array([bool(k & wanted) for k in keys])
@@ -251,6 +329,70 @@ def _load_corpus(args):
         f"{n_spk} speakers",
     )
     return X, y, groups
+
+
+def _missing_corpus_message(corpus, exc):
+    """The loader's "not found, looked at ..." with the command line's remedy."""
+    found = str(exc).split("Point at it with", 1)[0].strip()
+    msg = (
+        f"{found} Pass --data-home DIR (the corpus folder or the folder holding "
+        f"it) or set the SER_DATA environment variable."
+    )
+    if corpus in ("ravdess", "ravdess_tess"):
+        msg += (
+            " To download RAVDESS speech: python -c 'from sklearn_ser.datasets "
+            "import fetch_ravdess; fetch_ravdess()'."
+        )
+    return msg
+
+
+def _cli_words(msg):
+    """Loader messages name Python arguments; say the command line's flags."""
+    return msg.replace("pass on_bad_name='warn'", "pass --on-bad-name warn").replace(
+        "(on_bad_name='warn')", "(--on-bad-name warn)"
+    )
+
+
+def _check_speakers(args, groups, proto):
+    """A speaker-independent protocol on a corpus without speakers: say how."""
+    if groups is not None or proto == "all":
+        return
+    from .model_selection import get_protocol
+
+    if not get_protocol(proto).speaker_independent:
+        return
+    hint = (
+        "pass --speaker-regex RE (a regular expression matched against each "
+        "file name; its first group, or a group named 'speaker', is the "
+        "speaker, e.g. --speaker-regex '^([A-Z]+)_')"
+        if args.corpus == "folder"
+        else "choose a corpus with speakers"
+    )
+    raise UserError(
+        f"--corpus {args.corpus} gives no speakers, so protocol {proto!r} "
+        f"(speaker-independent) cannot split by speaker: {hint}, or use a "
+        f"random-split protocol such as --protocol paper or s0-random-67-33 "
+        f"(speakers then appear in both training and test)"
+    )
+
+
+def _check_writable(path, is_dir):
+    """Find an unusable --out before any training (UserError naming it)."""
+    target = os.path.abspath(path)
+    folder = target if is_dir else os.path.dirname(target)
+    if not is_dir and os.path.isdir(target):
+        raise UserError(f"--out {path}: is a folder; give a file name (model.joblib)")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        import tempfile
+
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UserError(f"--out {path}: cannot write there ({reason})") from exc
+    if os.path.exists(target) and not is_dir and not os.access(target, os.W_OK):
+        raise UserError(f"--out {path}: the existing file is not writable")
 
 
 def _speaker_keys(g):
@@ -326,16 +468,12 @@ def _quiet(pipe):
     pipe.set_params(**{k: 0 for k in keys})
 
 
-def _protocol_name(args, spec, allow_all=False):
+def _protocol_name(args, spec):
     name = args.protocol
     if name == "speaker":
         return spec.speaker_protocol
     if name == "paper":
         return spec.protocol
-    if name == "all":
-        if allow_all:
-            return "all"
-        raise UserError("--protocol all is only for train")
     return name
 
 
@@ -366,9 +504,9 @@ def _cmd_list(args):
         "  paper / speaker            the pipeline's paper protocol / its "
         "speaker-independent counterpart"
     )
-    print("corpora:")
-    for name, desc in CORPORA.items():
-        print(f"  {name:<26} {desc}")
+    print("corpora (--data-home DIR or $SER_DATA):")
+    for name, spec in list_corpora().items():
+        print(f"  {name:<26} {spec.description}")
     return 0
 
 
@@ -377,9 +515,11 @@ def _cmd_train(args):
     from .metrics import classification_table, score_all
     from .model_selection import fit_with_validation, get_protocol, predict_with_proba
 
-    X, y, groups = _load_corpus(args)
+    _check_writable(args.out, is_dir=False)
     spec, pipe = _build_pipeline(args)
-    proto = _protocol_name(args, spec, allow_all=True)
+    proto = _protocol_name(args, spec)
+    X, y, groups = _load_corpus(args)
+    _check_speakers(args, groups, proto)
     meta = {
         "corpus": args.corpus,
         "pipeline": args.pipeline,
@@ -416,8 +556,6 @@ def _cmd_train(args):
         )
         meta.update({"test_scores": scores, "protocol_notes": notes})
     meta["fit_seconds"] = round(time.perf_counter() - t0, 2)
-    out_dir = os.path.dirname(os.path.abspath(args.out))
-    os.makedirs(out_dir, exist_ok=True)
     _quiet(pipe)
     save_model(pipe, args.out, metadata=meta)
     if table is not None:
@@ -434,10 +572,11 @@ def _cmd_train(args):
 def _cmd_evaluate(args):
     from .model_selection import evaluate
 
-    X, y, groups = _load_corpus(args)
+    _check_writable(args.out, is_dir=True)
     spec, pipe = _build_pipeline(args)
     proto = _protocol_name(args, spec)
-    os.makedirs(args.out, exist_ok=True)
+    X, y, groups = _load_corpus(args)
+    _check_speakers(args, groups, proto)
     result = evaluate(
         pipe,
         X,
@@ -478,70 +617,70 @@ def _cmd_evaluate(args):
 
 def _cmd_predict(args):
     from ._persistence import load_model
+    from .io import AudioLoadError, OutOfRangeAudioWarning, inspect_audio
     from .timeline import predict_recording
 
     model = _load_model(args.model, load_model)
     classes = list(getattr(model, "classes_", []))
     failed = 0
 
-    def emit(path, label, proba):
-        if args.json:
-            rec = {"file": path, "label": to_builtin(label)}
-            if proba is not None:
-                rec["probabilities"] = {
-                    str(c): round(float(p), 6) for c, p in zip(classes, proba)
-                }
-            print(json.dumps(rec), flush=True)
-        else:
-            probs = (
-                ""
-                if proba is None
-                else "  " + " ".join(f"{c}={p:.3f}" for c, p in zip(classes, proba))
-            )
-            print(f"{path}\t{label}{probs}", flush=True)
+    def fail(path, exc):
+        nonlocal failed
+        failed += 1
+        msg = _one_line(exc)
+        if path not in msg:
+            msg = f"{path}: {msg}"
+        print(f"{PROG} predict: error: {msg}", file=sys.stderr, flush=True)
+
+    quality = {}
+    for path in args.files:
+        try:
+            quality[path] = inspect_audio(path)
+        except (AudioLoadError, OSError) as exc:
+            fail(path, exc)
 
     def run(paths):
         X = np.asarray(paths, dtype=object)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            # reported per file by inspect_audio instead
+            warnings.simplefilter("ignore", OutOfRangeAudioWarning)
             labels, proba, details = predict_recording(model, X)
-        _note_pooled(paths, details)
-        return labels, ([None] * len(paths) if proba is None else proba)
+        proba = [None] * len(paths) if proba is None else proba
+        return labels, proba, details
 
-    try:
-        labels, probas = run(args.files)
-        for path, lab, p in zip(args.files, labels, probas):
-            emit(path, lab, p)
-    except Exception:  # noqa: BLE001 - find which files fail, one by one
-        for path in args.files:
-            try:
-                labels, probas = run([path])
-            except Exception as exc:  # noqa: BLE001
-                failed += 1
-                msg = _one_line(exc)
-                if path not in msg:
-                    msg = f"{path}: {msg}"
-                print(f"{PROG} predict: error: {msg}", file=sys.stderr, flush=True)
-                continue
-            emit(path, labels[0], probas[0])
+    todo = [p for p in args.files if p in quality and not quality[p].no_speech]
+    results = {}
+    if todo:
+        try:
+            labels, probas, details = run(todo)
+            results = dict(zip(todo, zip(labels, probas, details)))
+        except Exception:  # noqa: BLE001 - find which files fail, one by one
+            for path in todo:
+                try:
+                    labels, probas, details = run([path])
+                except Exception as exc:  # noqa: BLE001
+                    fail(path, exc)
+                    continue
+                results[path] = (labels[0], probas[0], details[0])
+    for path in args.files:
+        q = quality.get(path)
+        if q is None or (path not in results and not q.no_speech):
+            continue
+        notes = [q.describe()] if q.describe() else []
+        label, proba, d = results.get(path, (None, None, None))
+        if d is not None and d["method"] == "pooled":
+            notes.append(
+                f"labelled from all {d['seconds']:.1f} s: mean of {d['windows']} "
+                f"windows over {d['speech_seconds']:.1f} s of speech (segments over "
+                f"time: {PROG} timeline)"
+            )
+        _emit(args, path, classes, label, proba, q, notes)
     if failed:
         print(
             f"{PROG} predict: {failed} of {len(args.files)} file(s) failed",
             file=sys.stderr,
         )
     return 1 if failed else 0
-
-
-def _note_pooled(paths, details):
-    for path, d in zip(paths, details):
-        if d["method"] == "pooled":
-            print(
-                f"{PROG} predict: note: {path} lasts {d['seconds']:.1f} s, more than "
-                f"the model uses whole: its label averages {d['windows']} windows "
-                f"over {d['speech_seconds']:.1f} s of speech (segments over time: "
-                f"{PROG} timeline)",
-                file=sys.stderr,
-            )
 
 
 def _add_timeline_parser(sub):
@@ -648,6 +787,35 @@ def _stdin_chunks(sr, seconds=0.1):
             yield np.frombuffer(data[:n], dtype="<f4").astype(np.float32)
 
 
+def _emit(args, path, classes, label, proba, quality, notes):
+    """One line per file: label and probabilities, then what to know."""
+    if args.json:
+        rec = {"file": path, "label": None if quality.no_speech else to_builtin(label)}
+        if proba is not None:
+            rec["probabilities"] = {
+                str(c): round(float(p), 6) for c, p in zip(classes, proba)
+            }
+        q = quality.to_dict()
+        rec["quality"] = {
+            k: q[k]
+            for k in ("duration", "peak", "loudest_frame_dbfs", "flags", "no_speech")
+        }
+        rec["notes"] = notes
+        print(json.dumps(rec), flush=True)
+        return
+    if quality.no_speech:
+        text = "no speech"
+    else:
+        text = str(label)
+        if proba is not None:
+            text += "  " + " ".join(f"{c}={p:.3f}" for c, p in zip(classes, proba))
+    if notes:
+        text += "\t[" + "; ".join(notes) + "]"
+    print(f"{path}\t{text}", flush=True)
+
+
+
+
 def _load_model(path, load_model):
     if not os.path.exists(path):
         raise UserError(f"{path}: no such model file")
@@ -660,17 +828,100 @@ def _one_line(exc):
     return text or type(exc).__name__
 
 
+# TensorFlow's C++ start-up logging, written to the process' stderr before
+# TF_CPP_MIN_LOG_LEVEL is read (absl "before InitializeLog"), plus known
+# harmless notices. Anything else on stderr passes through.
+_TF_NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r"|[IW]\d{4} [\d:.]+\s+\d+ \S+:\d+\] "
+    r"|E\d{4} [\d:.]+\s+\d+ \S+:\d+\] failed call to cuInit"
+    r"|.*(Could not find cuda drivers|NodeDef mentions attribute "
+    r"use_unbounded_threadpool|Unable to register cu(DNN|FFT|BLAS) factory"
+    r"|computation placer already registered|TF-TRT Warning|cpu_feature_guard"
+    r"|oneDNN custom operations are on))"
+    r"|To enable the following instructions: .* rebuild TensorFlow"
+)
+
+
+class _FilteredStderr:
+    """Route file descriptor 2 through a thread that drops TensorFlow noise.
+
+    C++ logging bypasses ``sys.stderr``, so it is filtered at the descriptor;
+    used only when ``sys.stderr`` is the process' real stderr.
+    """
+
+    def __enter__(self):
+        sys.stderr.flush()
+        self._real = os.dup(2)
+        read, write = os.pipe()
+        os.dup2(write, 2)
+        os.close(write)
+        self._thread = threading.Thread(target=self._pump, args=(read,), daemon=True)
+        self._thread.start()
+        return self
+
+    def _pump(self, read):
+        with os.fdopen(read, "rb") as pipe:
+            for line in pipe:
+                if not _TF_NOISE.match(line.decode("utf-8", "replace")):
+                    os.write(self._real, line)
+
+    def __exit__(self, *exc):
+        sys.stderr.flush()
+        os.dup2(self._real, 2)  # closes our end of the pipe
+        # child processes (joblib workers) may still hold it: do not wait long
+        self._thread.join(timeout=0.5)
+        return False
+
+
+def _real_stderr():
+    try:
+        return sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _one_line_warnings(command):
+    """``warnings.showwarning`` printing one ``warning:`` line, once per text."""
+    seen = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = _one_line(message)
+        if text in seen:
+            return
+        seen.add(text)
+        print(f"{PROG} {command}: warning: {text}", file=sys.stderr, flush=True)
+
+    return show
+
+
 def main(argv=None):
     """Run the command line; returns the exit code (``sys.exit(main())``)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
+    verbose = getattr(args, "verbose", False)
+    if not verbose:
+        # read by TensorFlow when it is imported (lazily, by Keras models)
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if verbose or not _real_stderr():
+        return _run(args)
+    with _FilteredStderr():
+        return _run(args)
+
+
+def _run(args):
     debug = os.environ.get("SER_DEBUG") == "1"
+    verbose = getattr(args, "verbose", False)
     try:
         with warnings.catch_warnings():
-            # printed as "note:" lines / in the result instead of as warnings
             from .model_selection import SpeakerIndependenceWarning
 
+            if not verbose:
+                warnings.showwarning = _one_line_warnings(args.command)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", PendingDeprecationWarning)
+                warnings.simplefilter("ignore", FutureWarning)
+            # printed as "note:" lines / in the result instead of as warnings
             warnings.simplefilter("ignore", SpeakerIndependenceWarning)
             return args.func(args)
     except (UserError, ValueError, OSError, ImportError, KeyError) as exc:

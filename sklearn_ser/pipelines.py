@@ -71,6 +71,23 @@ def _mfcc_svm(rs):
     return Pipeline([*_pooled_mfcc(), StandardScaler(), _svc(rs)])
 
 
+def _mfcc_stats_svm(rs):
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    from . import Pipeline
+    from .features import MFCC, FrameStats
+
+    return Pipeline(
+        [
+            MFCC(sr=16000, n_mfcc=40, n_fft=512, hop_length=160, n_mels=40),
+            FrameStats(stats=("mean", "std")),
+            StandardScaler(),
+            SVC(C=10.0, gamma="scale", random_state=rs),
+        ]
+    )
+
+
 def _mfcc_tree(rs):
     from sklearn.tree import DecisionTreeClassifier
 
@@ -212,6 +229,17 @@ _SPECS = [
         False,
         _mfcc_svm,
         "S0 averages MFCCs over time (FrameStats mean); we standardise before the SVM.",
+    ),
+    PipelineSpec(
+        "mfcc-stats-svm",
+        "MFCC (40, 32 ms / 10 ms) mean + std -> standardise -> SVM (RBF, C=10)",
+        "S0",
+        *_S0_67,
+        False,
+        _mfcc_stats_svm,
+        "The quickstart's system: S0's MFCC -> SVM with speech-rate framing "
+        "(512-point FFT, 10 ms hop, 40 Mel bands), the per-coefficient standard "
+        "deviation beside the mean, and a fixed C=10; no probabilities (plain SVC).",
     ),
     PipelineSpec(
         "mfcc-tree", "mean MFCC (40) -> decision tree", "S0", *_S0_67, False, _mfcc_tree

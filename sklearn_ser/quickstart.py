@@ -1,14 +1,17 @@
 """Train and evaluate an emotion recogniser in one command.
 
-``python -m sklearn_ser.quickstart`` runs S0's MFCC -> SVM system
-(``Pipeline([MFCC(), FrameStats(), StandardScaler(), SVC()])``) on real
-speech and evaluates it twice: with the paper's random split, where the same
-speakers appear in training and test, and speaker-independently
-(cross-validation over actors), then prints the per-class table.
+``python -m sklearn_ser.quickstart`` runs the registry's ``mfcc-stats-svm``
+pipeline (S0's MFCC -> SVM system, :func:`sklearn_ser.pipelines.get_pipeline`,
+the same one ``sklearn-ser train --pipeline mfcc-stats-svm`` fits) on real speech
+and evaluates it with the paper's random split, where the same speakers
+appear in training and test, and speaker-independently (a held-out part of
+the speakers and cross-validation over speakers), then prints the per-class
+table.
 
 With no corpus installed it uses the RAVDESS sample shipped in the package
 (120 clips, 8 actors), so it runs on a fresh machine. ``--corpus ravdess``
-uses the full RAVDESS speech corpus from ``--data-home`` / ``$SER_DATA``.
+(or any corpus of ``sklearn-ser list``) loads it from ``--data-home`` /
+``$SER_DATA``.
 """
 
 import argparse
@@ -17,38 +20,19 @@ import time
 
 __all__ = ["build_pipeline", "main"]
 
+PIPELINE = "mfcc-stats-svm"
+
 
 def build_pipeline(random_state=0):
-    """S0's MFCC statistics -> SVM system as one Pipeline."""
-    from sklearn.preprocessing import StandardScaler
-    from sklearn.svm import SVC
+    """The quickstart's pipeline: the registry's ``mfcc-stats-svm``."""
+    from .pipelines import get_pipeline
 
-    from . import Pipeline
-    from .features import MFCC, FrameStats
-
-    return Pipeline(
-        [
-            MFCC(sr=16000, n_mfcc=40, n_fft=512, hop_length=160, n_mels=40),
-            FrameStats(stats=("mean", "std")),
-            StandardScaler(),
-            SVC(C=10.0, gamma="scale", random_state=random_state),
-        ]
-    )
-
-
-def _load(corpus, data_home):
-    from . import datasets
-
-    if corpus == "sample":
-        return datasets.load_sample()
-    if corpus == "ravdess":
-        return datasets.load_ravdess(data_home)
-    if corpus == "tess":
-        return datasets.load_tess(data_home)
-    raise ValueError(f"unknown corpus {corpus!r}")
+    return get_pipeline(PIPELINE, random_state=random_state)
 
 
 def main(argv=None):
+    from .datasets._catalog import list_corpora, load_corpus
+
     parser = argparse.ArgumentParser(
         prog="python -m sklearn_ser.quickstart",
         description="Train and evaluate MFCC -> SVM emotion recognition on real "
@@ -56,7 +40,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--corpus",
-        choices=("sample", "ravdess", "tess"),
+        choices=[n for n, s in list_corpora().items() if s.speakers],
         default="sample",
         help="sample (shipped, default), or a corpus under --data-home/$SER_DATA",
     )
@@ -66,7 +50,7 @@ def main(argv=None):
     from .model_selection import evaluate
 
     try:
-        bunch = _load(args.corpus, args.data_home)
+        bunch = load_corpus(args.corpus, args.data_home)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -77,7 +61,7 @@ def main(argv=None):
         f"{n_speakers} speakers"
     )
     pipe = build_pipeline()
-    print(f"pipeline: {' -> '.join(name for name, _ in pipe.steps)}")
+    print(f"pipeline: {PIPELINE} ({' -> '.join(name for name, _ in pipe.steps)})")
     chance = 1.0 / len(bunch.target_names)
 
     results = {}

@@ -180,13 +180,29 @@ def test_predict_json_all_good(trained, capsys):
 @pytest.mark.parametrize(
     "argv,needle",
     [
-        (["train", "--corpus", "nope", "--out", "x"], "invalid choice: 'nope'"),
+        (["train", "--corpus", "nope", "--out", "x"], "unknown corpus 'nope'"),
         (["train", "--corpus", "sample"], "required: --out"),
         (
             ["evaluate", "--corpus", "sample", "--limit", "0", "--out", "x"],
             "expected a positive integer",
         ),
         (["frobnicate"], "invalid choice"),
+        (
+            ["train", "--corpus", "sample", "--pipeline", "nope", "--out", "x"],
+            "unknown pipeline 'nope'",
+        ),
+        (
+            ["evaluate", "--corpus", "sample", "--protocol", "nope", "--out", "x"],
+            "unknown protocol 'nope'",
+        ),
+        (
+            ["evaluate", "--corpus", "sample", "--protocol", "all", "--out", "x"],
+            "unknown protocol 'all'",  # only train fits on everything
+        ),
+        (
+            ["train", "--corpus", "sample", "--on-bad-name", "skip", "--out", "x"],
+            "invalid choice: 'skip'",
+        ),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, needle, capsys):
@@ -217,14 +233,6 @@ def test_bad_arguments_exit_2_with_one_line(argv, needle, capsys):
             + ["--out", "x"],
             # the whole message, folded onto the one line: how to fix it too
             "set the SER_DATA environment variable",
-        ),
-        (
-            ["train", "--corpus", "sample", "--pipeline", "nope", "--out", "x"],
-            "Unknown pipeline",
-        ),
-        (
-            ["evaluate", "--corpus", "sample", "--protocol", "nope", "--out", "{tmp}"],
-            "Unknown protocol",
         ),
         (
             ["train", "--corpus", "sample", "--set", "svc__bogus=1", "--out", "x"],
@@ -357,3 +365,274 @@ def test_keras_pipelines_build():
                 k: v for k, v in pipe.get_params().items() if k.endswith("random_state")
             }
             assert seeds and set(seeds.values()) == {1}, (name, seeds)
+
+
+# --------------------------------------------------------------------------- #
+# The command line speaks command line (issue 9, point 6)
+# --------------------------------------------------------------------------- #
+
+
+def _cli(*argv, env=None, timeout=300):
+    """Run the real entry point, ``python -m sklearn_ser``."""
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "sklearn_ser", *argv],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+    )
+
+
+def test_unknown_names_exit_2_before_the_corpus_loads_with_a_suggestion():
+    # the corpus does not exist: had it been loaded first, this would be
+    # "tess not found" with exit 1
+    r = _cli(
+        "train", "--corpus", "tess", "--data-home", "/nonexistent/dir",
+        "--pipeline", "MFCC-SVN", "--out", "m.joblib",
+    )  # fmt: skip
+    assert r.returncode == 2
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and "unknown pipeline 'MFCC-SVN'" in err[0]
+    assert "did you mean 'mfcc-svm'" in err[0] and "not found" not in err[0]
+    r = _cli(
+        "evaluate", "--corpus", "tess", "--data-home", "/nonexistent/dir",
+        "--protocol", "speaker-kfld", "--out", "out",
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert "did you mean 'speaker-kfold'" in r.stderr
+
+
+def test_names_are_case_insensitive():
+    from sklearn_ser.cli import build_parser
+
+    args = build_parser().parse_args(
+        ["evaluate", "--corpus", "Sample", "--pipeline", "MFCC-Tree"]
+        + ["--protocol", "Speaker-KFold", "--out", "x"]
+    )
+    assert (args.corpus, args.pipeline, args.protocol) == (
+        "sample",
+        "mfcc-tree",
+        "speaker-kfold",
+    )
+
+
+def test_missing_corpus_names_the_flag_and_the_variable(tmp_path):
+    r = _cli("train", "--corpus", "ravdess", "--data-home", str(tmp_path), "--out",
+             str(tmp_path / "m.joblib"), "-q")  # fmt: skip
+    assert r.returncode == 1
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1, err
+    assert str(tmp_path) in err[0]
+    assert "--data-home DIR" in err[0] and "SER_DATA" in err[0]
+    # no Python calls offered to a shell user
+    assert "load_ravdess(" not in err[0] and "data_home=" not in err[0]
+
+
+def test_unwritable_out_is_found_before_anything_loads(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    r = _cli("train", "--corpus", "sample", "--out", str(blocker / "m.joblib"))
+    assert r.returncode == 1
+    assert "--out" in r.stderr and "cannot write there" in r.stderr
+    assert "corpus sample:" not in r.stderr  # the corpus was never loaded
+    r = _cli("evaluate", "--corpus", "sample", "--out", str(blocker / "eval"))
+    assert r.returncode == 1 and "cannot write there" in r.stderr
+
+
+@pytest.fixture
+def folder_corpus(tmp_path):
+    """Real RAVDESS clips laid out one sub-folder per class, 4 classes."""
+    bunch = load_sample()
+    root = tmp_path / "by_class"
+    for path, label in zip(bunch.filenames, bunch.target):
+        if label in ("angry", "calm", "sad", "happy"):
+            (root / label).mkdir(parents=True, exist_ok=True)
+            os.symlink(path, root / label / Path(path).name)
+    return root
+
+
+def test_folder_corpus_without_speakers_suggests_speaker_regex(folder_corpus, tmp_path):
+    out = str(tmp_path / "m.joblib")
+    r = _cli("train", "--corpus", "folder", "--data-home", str(folder_corpus),
+             "--pipeline", "mfcc-tree", "--out", out, "-q")  # fmt: skip
+    assert r.returncode == 1
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1
+    assert "--speaker-regex" in err[0] and "--protocol paper" in err[0]
+    assert "groups=None" not in err[0]
+    # following the advice works: RAVDESS names end with the actor number
+    r = _cli("train", "--corpus", "folder", "--data-home", str(folder_corpus),
+             r"--speaker-regex=-(\d\d)$", "--pipeline", "mfcc-tree",
+             "--out", out)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "corpus folder: 64 files, 4 classes, 8 speakers" in r.stderr
+    assert "speaker-holdout-67-33" in r.stdout
+
+
+def test_bad_file_names_point_to_the_on_bad_name_flag(tmp_path):
+    bunch = load_sample()
+    root = tmp_path / "ravdess_speech"
+    for path, group in zip(bunch.filenames, bunch.groups):
+        (root / group).mkdir(parents=True, exist_ok=True)
+        os.symlink(path, root / group / Path(path).name)
+    stray = root / "Actor_01" / "take_2.flac"
+    os.symlink(bunch.filenames[0], stray)
+    argv = ["evaluate", "--corpus", "ravdess", "--data-home", str(tmp_path),
+            "--pipeline", "mfcc-tree", "--protocol", "speaker-holdout-67-33",
+            "--out", str(tmp_path / "eval")]  # fmt: skip
+    r = _cli(*argv)
+    assert r.returncode == 1
+    assert str(stray) in r.stderr and "--on-bad-name warn" in r.stderr
+    assert "on_bad_name=" not in r.stderr
+    r = _cli(*argv, "--on-bad-name", "warn")
+    assert r.returncode == 0, r.stderr
+    warning = [ln for ln in r.stderr.splitlines() if "warning:" in ln]
+    assert len(warning) == 1 and str(stray) in warning[0]
+    assert "corpus ravdess: 120 files" in r.stderr
+
+
+def test_cli_quickstart_and_benchmarks_read_one_registry(capsys):
+    from sklearn_ser import quickstart
+    from sklearn_ser.datasets._catalog import list_corpora
+    from sklearn_ser.pipelines import get_pipeline
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in list_corpora():
+        assert f"  {name} " in out
+    assert {"crema_d", "emodb", "turev_db"} <= set(list_corpora())
+    # the quickstart builds a registry pipeline, not its own
+    ours = quickstart.build_pipeline().get_params()
+    registry = get_pipeline(quickstart.PIPELINE).get_params()
+    assert {k: repr(v) for k, v in ours.items()} == {
+        k: repr(v) for k, v in registry.items()
+    }
+    src = (Path(quickstart.__file__)).read_text()
+    assert "SVC(" not in src and "MFCC(" not in src
+
+
+# --------------------------------------------------------------------------- #
+# predict says what a user must know per file (issue 9, point 4)
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.data
+def test_predict_flags_silent_short_and_clipped_files(trained, bad_inputs_dir):
+    from sklearn_ser.io import inspect_audio
+
+    names = {
+        "silent": "silent_3s_16k.wav",
+        "clipped": "tess_float44k_out_of_range_OAF_back_angry.wav",
+        "short": "too_short_5ms_48k.wav",
+        "good": "ravdess_original48k_03-01-01-01-01-01-01.wav",
+    }
+    files = {k: str(bad_inputs_dir / v) for k, v in names.items()}
+    r = _cli("predict", str(trained), *files.values())
+    assert r.returncode == 0, r.stderr
+    lines = dict(ln.split("\t", 1) for ln in r.stdout.strip().splitlines())
+    assert list(lines) == list(files.values())  # one line per file, in order
+    silent = lines[files["silent"]]
+    assert silent.startswith("no speech\t[silent: ")
+    assert "-inf dBFS < -60 dBFS" in silent and "=" not in silent  # no label/proba
+    short = lines[files["short"]]
+    assert short.startswith("no speech\t") and "too short: 0.005 s" in short
+    label, note = lines[files["clipped"]].split("\t")
+    assert label.split()[0] in load_model(trained).classes_
+    assert "clipped: peak 2.280" in note
+    assert "\t" not in lines[files["good"]]  # nothing to report
+    # the Python API gives the same words
+    for path in files.values():
+        text = inspect_audio(path).describe()
+        assert (text in lines[path]) if text else "[" not in lines[path]
+    assert r.stderr == ""  # the clipping warning is in the line, not repeated
+
+
+@pytest.mark.data
+def test_predict_json_carries_flags(trained, bad_inputs_dir, capsys):
+    files = [
+        str(bad_inputs_dir / "silent_3s_16k.wav"),
+        str(bad_inputs_dir / "tess_float44k_out_of_range_YAF_beg_sad.wav"),
+    ]
+    assert main(["predict", "--json", str(trained), *files]) == 0
+    silent, clipped = (json.loads(ln) for ln in capsys.readouterr().out.splitlines())
+    assert silent["label"] is None and silent["quality"]["no_speech"]
+    assert "probabilities" not in silent and silent["quality"]["flags"] == ["silent"]
+    assert clipped["label"] is not None and "clipped" in clipped["quality"]["flags"]
+    assert clipped["quality"]["peak"] == pytest.approx(2.167, abs=1e-3)
+
+
+@pytest.mark.data
+def test_predict_labels_a_long_recording_from_all_of_it(trained, data_root):
+    music = sorted((data_root / "mer_4q").rglob("*.ogg"))
+    if not music:
+        pytest.skip(f"no mer_4q clips under {data_root}")
+    r = _cli("predict", str(trained), str(music[0]))
+    assert r.returncode == 0, r.stderr
+    note = r.stdout.strip().split("\t")[2]
+    assert "labelled from all 30.1 s: mean of" in note
+    windows = int(note.split("mean of ")[1].split()[0])
+    assert windows > 1  # more than the first window went into the label
+    assert "sklearn-ser timeline" in note
+
+
+# --------------------------------------------------------------------------- #
+# Keras commands are quiet by default (issue 9, point 5)
+# --------------------------------------------------------------------------- #
+
+_TF_LINES = ("cuda", "cuInit", "NodeDef", "absl", "oneDNN", "I0000", "E0000")
+
+
+def test_keras_predict_prints_no_tensorflow_noise(tmp_path, capsys):
+    pytest.importorskip("tensorflow")
+    model = tmp_path / "dense.joblib"
+    argv = ["train", "--corpus", "sample", "--pipeline", "mfcc-dense",
+            "--protocol", "all", "--epochs", "1", "--out", str(model),
+            "-q"]  # fmt: skip
+    assert main(argv) == 0
+    files = [str(f) for f in load_sample().filenames[:2]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP")}
+    r = subprocess.run(
+        [sys.executable, "-m", "sklearn_ser", "predict", str(model), *files],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 0
+    assert [ln.split("\t")[0] for ln in r.stdout.splitlines()] == files
+    assert r.stderr == "", r.stderr
+    # --verbose gives TensorFlow its say again (whatever it has to say here);
+    # loading a Keras model does not pay for skopt (the search space is lazy)
+    code = (
+        "import sys; from sklearn_ser.cli import main; "
+        f"rc = main(['predict', '-v', {str(model)!r}, {files[0]!r}]); "
+        "print('skopt' in sys.modules, rc)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    out = r.stdout.strip().splitlines()
+    assert r.returncode == 0 and out, r.stderr[-2000:]
+    assert out[0].startswith(files[0]) and out[-1] == "False 0"
+
+
+def test_stderr_filter_drops_only_tensorflow_noise():
+    from sklearn_ser.cli import _TF_NOISE
+
+    noise = [
+        "WARNING: All log messages before absl::InitializeLog() is called are "
+        "written to STDERR",
+        "I0000 00:00:1796098639.628547    7430 cudart_stub.cc:31] Could not find "
+        "cuda drivers on your machine, GPU will not be used.",
+        "E0000 00:00:1796098653.382759    7430 cuda_platform.cc:52] failed call to "
+        "cuInit: INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)",
+        "W0000 00:00:1796098700.1 7430 op_level_cost_estimator.cc:699] Error in "
+        "PredictCost() for the op: op: \"NodeDef mentions attribute "
+        "use_unbounded_threadpool which is not in the op definition",
+    ]
+    kept = [
+        "sklearn-ser predict: error: a.wav: file is empty (0 bytes)",
+        "E0000 00:00:1.0 1 some_kernel.cc:10] Out of memory while allocating",
+        "Traceback (most recent call last):",
+    ]
+    assert all(_TF_NOISE.match(x) for x in noise)
+    assert not any(_TF_NOISE.match(x) for x in kept)

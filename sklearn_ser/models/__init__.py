@@ -34,7 +34,6 @@ from ._sequence import SequenceCNN, build_sequence_cnn  # noqa: E402
 from ._training import paper_callbacks, transfer_weights  # noqa: E402
 from ._unet import (  # noqa: E402
     EMOTIONUNET_PAPER_PARAMS,
-    EMOTIONUNET_SEARCH_SPACE,
     EmotionUnet,
     build_emotionunet,
     emotionunet_search_space,
@@ -79,3 +78,12 @@ __all__ = [
     "DilatedCNN",
     "build_dilated_cnn",
 ]
+
+
+def __getattr__(name):
+    # skopt is imported only when the search space is asked for (see _unet)
+    if name == "EMOTIONUNET_SEARCH_SPACE":
+        from . import _unet
+
+        return _unet.EMOTIONUNET_SEARCH_SPACE
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

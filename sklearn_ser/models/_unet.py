@@ -106,9 +106,15 @@ def emotionunet_search_space(prefix=""):
     return {prefix + k: v for k, v in space.items()}
 
 
-EMOTIONUNET_SEARCH_SPACE = emotionunet_search_space()
-"""S2's search space for ``BayesSearchCV`` (keys without a Pipeline prefix;
-use :func:`emotionunet_search_space` with ``prefix=`` inside a Pipeline)."""
+def __getattr__(name):
+    # EMOTIONUNET_SEARCH_SPACE, S2's search space for ``BayesSearchCV`` (keys
+    # without a Pipeline prefix; use emotionunet_search_space(prefix=...)
+    # inside a Pipeline), is built on first use: importing skopt would
+    # otherwise add to the start-up of every command that loads a Keras model.
+    if name == "EMOTIONUNET_SEARCH_SPACE":
+        space = globals()[name] = emotionunet_search_space()
+        return space
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _channel_stats(X):
