@@ -36,6 +36,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..io import as_waveforms
+from ._threads import single_threaded_blas
 
 __all__ = ["BaseAudioTransformer", "FrameFeatureTransformer", "fix_frames"]
 
@@ -64,7 +65,9 @@ def _compute_raw(cls, params, state, X, n_jobs, verbose):
     est.set_params(
         **{k: v for k, v in (("n_jobs", n_jobs), ("verbose", verbose)) if k in runtime}
     )
-    return est._raw_from_batch(X, n_jobs=n_jobs, verbose=verbose)
+    # BLAS on one thread: n_jobs changes speed, never results (see _threads)
+    with single_threaded_blas():
+        return est._raw_from_batch(X, n_jobs=n_jobs, verbose=verbose)
 
 
 def _path_batch(X):

@@ -13,7 +13,6 @@ import re
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
-from threadpoolctl import threadpool_limits
 
 from ..io import AudioLoadError, as_waveforms
 from ..utils._progress import progress
@@ -33,6 +32,7 @@ from ._spectral import (
     power_spectrum_frames,
     split_frames,
 )
+from ._threads import single_threaded_blas
 
 __all__ = [
     "LMFB",
@@ -47,8 +47,13 @@ __all__ = [
 _EPS64 = np.finfo(np.float64).eps  # psf replaces zero energies by this
 _SCALES = ("magnitude", "power", "db")
 _KINDS = ("stft", "mel", "logmel", "mfcc")
-# Files decoded and featurised per task when a batch of paths is streamed.
+# A streamed batch is cut into about _TASKS tasks of at most _FILES_PER_TASK
+# files; batches under _MIN_STREAMED items are one task (threads then share
+# out its chunks of frames). These sizes depend on the batch only, never on
+# n_jobs, so threaded and serial runs are bit-identical (see _threads.py).
 _FILES_PER_TASK = 32
+_TASKS = 16
+_MIN_STREAMED = 8
 
 
 def _batch_position(exc, offset):
@@ -63,6 +68,7 @@ def _round_half_up(x):
     return int(np.floor(x + 0.5))
 
 
+@single_threaded_blas()
 def _spectral_frames(
     waves,
     *,
@@ -646,11 +652,12 @@ class _SpectralTransformer(FrameFeatureTransformer):
                 target = int(self._frame_counts(items).max())
         workers = 1 if n_jobs in (None, 1) else effective_n_jobs(n_jobs)
         n = len(items)
-        if n < 4 * workers:
+        if n < _MIN_STREAMED:
             # too few items to share out: threads over chunks of frames
             waves = as_waveforms(items, self.sr, n_jobs=n_jobs, verbose=verbose)
             return self._transform_waveforms(waves)
-        size = max(1, min(_FILES_PER_TASK, -(-n // (8 * workers))))
+        # the task size depends on n only: n_jobs changes speed, never results
+        size = max(1, min(_FILES_PER_TASK, -(-n // _TASKS)))
         bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
         out = None
         if target is not None:
@@ -669,8 +676,9 @@ class _SpectralTransformer(FrameFeatureTransformer):
             bounds, total=len(bounds), desc="extracting features", verbose=verbose
         )
         # threads: decoding (libsndfile), the FFTs and BLAS release the GIL,
-        # and the tasks write into one shared result
-        with threadpool_limits(limits=1, user_api="blas"):
+        # and the tasks write into one shared result; BLAS stays on one
+        # thread (the products are small, and its threads would change bits)
+        with single_threaded_blas():
             if workers == 1:
                 parts = [task(lo, hi) for lo, hi in tasks]
             else:

@@ -36,7 +36,8 @@ from functools import lru_cache
 import numpy as np
 import scipy.fft
 import scipy.signal
-from threadpoolctl import threadpool_limits
+
+from ._threads import single_threaded_blas
 
 __all__ = [
     "dct_matrix",
@@ -544,6 +545,7 @@ def _windowed_frames(dst, y, n_valid, a, b, hop, frame_length, left, w, coef):
             np.multiply(view, w, out=dst[c - a : d - a])
 
 
+@single_threaded_blas()
 def power_spectrum_frames(
     *,
     ys,
@@ -786,16 +788,14 @@ def power_spectrum_frames(
         from joblib import Parallel, delayed
 
         # a few contiguous runs of chunks per thread (balance on a busy
-        # machine without paying a task per chunk). One BLAS thread per
-        # worker: the products are small, and multi-threaded BLAS on them
-        # only adds contention (threadpool_limits costs milliseconds, so
-        # it is only entered here).
+        # machine without paying a task per chunk). The chunks themselves
+        # (``rows`` frames each) do not depend on n_jobs, and BLAS runs on
+        # one thread (the decorator), so the bits do not either.
         n_tasks = min(n_chunks, 4 * n_workers)
         per = -(-n_chunks // n_tasks) * rows
-        with threadpool_limits(limits=1, user_api="blas"):
-            results = Parallel(n_jobs=n_workers, require="sharedmem")(
-                delayed(work)(lo, min(lo + per, total)) for lo in range(0, total, per)
-            )
+        results = Parallel(n_jobs=n_workers, require="sharedmem")(
+            delayed(work)(lo, min(lo + per, total)) for lo in range(0, total, per)
+        )
     if not signal_max:
         return out, n_frames
     smax = np.full(n_sig, -np.inf, dtype=dtype)
