@@ -8,7 +8,12 @@ keyword-only functions (:func:`stft`, :func:`mfcc`, :func:`mel_filterbank`, ...)
 """
 
 # core
-from ._base import BaseAudioTransformer, FrameFeatureTransformer, fix_frames
+from ._base import (
+    BaseAudioTransformer,
+    FrameFeatureTransformer,
+    TruncationWarning,
+    fix_frames,
+)
 from ._mfcc import LMFB, MFCC, STFT, MelSpectrogram, log_mel, melspectrogram, mfcc
 from ._pooling import FrameStats
 from ._spectral import (
@@ -34,6 +39,7 @@ __all__ = [
     "MelSpectrogram",
     "STFT",
     "SlidingWindows",
+    "TruncationWarning",
     "dct_matrix",
     "delta",
     "fix_frames",

@@ -29,6 +29,8 @@ is computed twice and features never depend on the other signals of the batch.
 
 import numbers
 import os
+import warnings
+from typing import NamedTuple
 
 import numpy as np
 from joblib import Memory
@@ -38,7 +40,55 @@ from sklearn.utils.validation import check_is_fitted
 from ..io import as_waveforms
 from ._threads import single_threaded_blas
 
-__all__ = ["BaseAudioTransformer", "FrameFeatureTransformer", "fix_frames"]
+__all__ = [
+    "BaseAudioTransformer",
+    "FrameFeatureTransformer",
+    "TruncationWarning",
+    "fix_frames",
+]
+
+# Inputs named in a TruncationWarning (the rest are counted).
+_NAMED_IN_WARNING = 3
+
+
+class TruncationWarning(UserWarning):
+    """An input was longer than the fixed frame count or duration: its end was cut.
+
+    Emitted once per ``transform`` / ``fit_transform`` call by a frame-level
+    transformer whose frame count is learnt in ``fit`` (``n_frames_``) or
+    fixed by ``max_frames`` / ``duration``, naming the first inputs cut, their
+    length and the seconds actually used. To analyse a whole long recording,
+    use :mod:`sklearn_ser.timeline` (``predict_timeline``).
+    """
+
+
+class FrameBatch(NamedTuple):
+    """What a frame-level transformer computes for a batch, before padding.
+
+    ``features`` is the subclass's raw result; ``n_samples`` the length of
+    every input in samples, as decoded (before a ``duration`` cut), from
+    which the frame counts and any truncation follow.
+    """
+
+    features: object
+    n_samples: np.ndarray
+
+
+def _lengths(waves):
+    return np.array([w.shape[0] for w in waves], dtype=np.int64)
+
+
+def _item_names(X, idx):
+    """How the warning names ``X[i]``: the path as given, else ``X[i]``."""
+    items = _path_batch(X) if X is not None else None
+    names = []
+    for i in idx:
+        item = items[i] if items is not None and i < len(items) else None
+        if isinstance(item, (str, os.PathLike)):
+            names.append(repr(os.fspath(item)))
+        else:
+            names.append(f"X[{i}]")
+    return names
 
 _RUNTIME_PARAMS = ("memory", "n_jobs", "verbose")
 
@@ -202,7 +252,8 @@ class BaseAudioTransformer(TransformerMixin, BaseEstimator):
         waves = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
         return self._transform_waveforms(waves)
 
-    def _finalize(self, raw):
+    def _finalize(self, raw, X=None):
+        """Raw features -> output array (``X`` only names inputs in warnings)."""
         return raw
 
     def fit(self, X, y=None):
@@ -215,7 +266,7 @@ class BaseAudioTransformer(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Compute the features of every item of ``X`` (paths or waveforms)."""
         self._check_transform_ready()
-        return self._finalize(self._compute(X))
+        return self._finalize(self._compute(X), X)
 
     def _check_transform_ready(self):
         if self.__sklearn_tags__().requires_fit:
@@ -282,6 +333,11 @@ class FrameFeatureTransformer(BaseAudioTransformer):
     def _fitted_state(self):
         return {}
 
+    def _raw_from_batch(self, X, *, n_jobs, verbose):
+        """Decode ``X`` and compute its frames; a :class:`FrameBatch`."""
+        waves = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
+        return FrameBatch(self._transform_waveforms(waves), _lengths(waves))
+
     def _transform_waveforms(self, waves):
         if self.duration is not None:
             n = int(round(self.duration * self.sr))
@@ -291,32 +347,99 @@ class FrameFeatureTransformer(BaseAudioTransformer):
             ]
         return self._frames(waves)
 
+    def _clip_samples(self):
+        """Samples every input is padded or cut to (``duration``), else None."""
+        return None if self.duration is None else int(round(self.duration * self.sr))
+
+    def _frame_counts(self, n_samples):
+        """Frames that inputs of ``n_samples`` samples give (after ``duration``)."""
+        from ._spectral import n_frames_for_length
+
+        frame_length, hop, center, convention = self._frame_params()
+        n = self._clip_samples()
+        lengths = np.asarray(n_samples, dtype=np.int64)
+        if n is not None:
+            lengths = np.full_like(lengths, n)
+        return n_frames_for_length(
+            n_samples=lengths,
+            frame_length=frame_length,
+            hop_length=hop,
+            center=center,
+            convention=convention,
+        )
+
+    def _samples_in_frames(self, n_frames):
+        """Samples of the signal that its first ``n_frames`` frames cover."""
+        frame_length, hop, center, convention = self._frame_params()
+        left = frame_length // 2 if (center and convention == "librosa") else 0
+        return (int(n_frames) - 1) * hop + frame_length - left
+
+    def _warn_truncation(self, n_samples, X, *, n_frames=None):
+        """One :class:`TruncationWarning` for every input whose end is not used.
+
+        ``n_frames`` is the frame count kept (None: no frames are cut, only
+        a ``duration`` may cut the waveforms).
+        """
+        n_samples = np.asarray(n_samples, dtype=np.int64)
+        if n_samples.size == 0:
+            return
+        clip = self._clip_samples()
+        if clip is not None:
+            kept, why = clip, f"duration={self.duration}"
+            cut = n_samples > clip
+        elif n_frames is not None:
+            kept = self._samples_in_frames(n_frames)
+            cut = (self._frame_counts(n_samples) > n_frames) & (n_samples > kept)
+            why = (
+                f"max_frames={self.max_frames}"
+                if getattr(self, "max_frames", None) is not None
+                else f"n_frames_={n_frames}, learnt in fit from the longest "
+                "training input"
+            )
+        else:
+            return
+        idx = np.flatnonzero(cut)
+        if not idx.size:
+            return
+        sr = float(self.sr)
+        named = [
+            f"{name} ({n_samples[i] / sr:.2f} s)"
+            for name, i in zip(
+                _item_names(X, idx[:_NAMED_IN_WARNING]),
+                idx[:_NAMED_IN_WARNING],
+                strict=True,
+            )
+        ]
+        more = idx.size - len(named)
+        listed = ", ".join(named) + (f" and {more} more" if more > 0 else "")
+        warnings.warn(
+            f"{type(self).__name__} used only the first {kept / sr:.2f} s of "
+            f"{idx.size} of {n_samples.size} inputs, which are longer ({why}): "
+            f"{listed}. The rest of each recording is ignored. To analyse whole "
+            "recordings, use sklearn_ser.timeline (predict_timeline), or fix "
+            "duration/max_frames to cover them.",
+            TruncationWarning,
+            stacklevel=4,
+        )
+
     def _target_frames(self):
         if self.max_frames is not None:
             return int(self.max_frames)
         if self.duration is not None:
-            from ._spectral import n_frames_for_length
-
-            frame_length, hop, center, convention = self._frame_params()
-            return int(
-                n_frames_for_length(
-                    n_samples=int(round(self.duration * self.sr)),
-                    frame_length=frame_length,
-                    hop_length=hop,
-                    center=center,
-                    convention=convention,
-                )
-            )
+            return int(self._frame_counts(np.zeros(1, dtype=np.int64))[0])
         return int(self.n_frames_)
 
-    def _finalize(self, raw):
-        return fix_frames(features=raw, n_frames=self._target_frames())
+    def _finalize(self, raw, X=None):
+        target = self._target_frames()
+        self._warn_truncation(raw.n_samples, X, n_frames=target)
+        return fix_frames(features=raw.features, n_frames=target)
 
     def fit(self, X, y=None):
         """Validate parameters; without max_frames/duration learn ``n_frames_``."""
         super().fit(X, y)
         if self.max_frames is None and self.duration is None:
-            self.n_frames_ = max(int(f.shape[0]) for f in self._compute(X))
+            raw = self._compute(X)
+            self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
         return self
 
     def fit_transform(self, X, y=None, **fit_params):
@@ -324,8 +447,8 @@ class FrameFeatureTransformer(BaseAudioTransformer):
         super().fit(X, y)
         raw = self._compute(X)
         if self.max_frames is None and self.duration is None:
-            self.n_frames_ = max(int(f.shape[0]) for f in raw)
-        return self._finalize(raw)
+            self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
+        return self._finalize(raw, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

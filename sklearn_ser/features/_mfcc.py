@@ -18,7 +18,9 @@ from ..io import AudioLoadError, as_waveforms
 from ..utils._progress import progress
 from ._base import (
     BaseAudioTransformer,
+    FrameBatch,
     FrameFeatureTransformer,
+    _lengths,
     _path_batch,
     fix_frames,
 )
@@ -582,22 +584,6 @@ class _SpectralTransformer(FrameFeatureTransformer):
             base = self.n_mels + int(self._kind == "logmel" and self.append_energy)
         return base * (1 + getattr(self, "deltas", 0))
 
-    def _clip_samples(self):
-        return None if self.duration is None else int(round(self.duration * self.sr))
-
-    def _frame_counts(self, waves):
-        """Frames each waveform gives (after the ``duration`` padding/cut)."""
-        frame_length, hop, center, convention = self._frame_params()
-        n = self._clip_samples()
-        lengths = [w.shape[0] if n is None else n for w in waves]
-        return n_frames_for_length(
-            n_samples=np.asarray(lengths, dtype=np.int64),
-            frame_length=frame_length,
-            hop_length=hop,
-            center=center,
-            convention=convention,
-        )
-
     def _known_target(self):
         """The output frame count when it does not depend on the batch, else None."""
         if self.max_frames is not None or self.duration is not None:
@@ -613,7 +599,7 @@ class _SpectralTransformer(FrameFeatureTransformer):
         """
         target = self._known_target() if out is None else out.shape[1]
         if target is None:
-            target = int(self._frame_counts(waves).max())
+            target = int(self._frame_counts(_lengths(waves)).max())
         return _spectral_frames(
             waves,
             kind=self._kind,
@@ -649,13 +635,13 @@ class _SpectralTransformer(FrameFeatureTransformer):
             # waveforms (cheap to resolve) or the batch maximum is needed first
             items = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
             if target is None:
-                target = int(self._frame_counts(items).max())
+                target = int(self._frame_counts(_lengths(items)).max())
         workers = 1 if n_jobs in (None, 1) else effective_n_jobs(n_jobs)
         n = len(items)
         if n < _MIN_STREAMED:
             # too few items to share out: threads over chunks of frames
             waves = as_waveforms(items, self.sr, n_jobs=n_jobs, verbose=verbose)
-            return self._transform_waveforms(waves)
+            return FrameBatch(self._transform_waveforms(waves), _lengths(waves))
         # the task size depends on n only: n_jobs changes speed, never results
         size = max(1, min(_FILES_PER_TASK, -(-n // _TASKS)))
         bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
@@ -663,12 +649,14 @@ class _SpectralTransformer(FrameFeatureTransformer):
         if target is not None:
             shape = (n, target, self._n_columns())
             out = np.zeros(shape, dtype=np.dtype(self.dtype))
+        n_samples = np.zeros(n, dtype=np.int64)
 
         def task(lo, hi):
             try:
                 waves = as_waveforms(items[lo:hi], self.sr, n_jobs=1)
             except AudioLoadError as exc:  # name the position in X, not in the chunk
                 raise _batch_position(exc, lo) from exc
+            n_samples[lo:hi] = _lengths(waves)
             dest = None if out is None else out[lo:hi]
             return self._frames(waves, out=dest, n_jobs=1)
 
@@ -685,13 +673,12 @@ class _SpectralTransformer(FrameFeatureTransformer):
                 parts = Parallel(n_jobs=workers, require="sharedmem")(
                     delayed(task)(lo, hi) for lo, hi in tasks
                 )
-        if out is not None:
-            return out
-        target = max(p.shape[1] for p in parts)
-        out = np.zeros((n, target, parts[0].shape[2]), dtype=parts[0].dtype)
-        for (lo, hi), p in zip(bounds, parts, strict=True):
-            out[lo:hi, : p.shape[1]] = p
-        return out
+        if out is None:
+            target = max(p.shape[1] for p in parts)
+            out = np.zeros((n, target, parts[0].shape[2]), dtype=parts[0].dtype)
+            for (lo, hi), p in zip(bounds, parts, strict=True):
+                out[lo:hi, : p.shape[1]] = p
+        return FrameBatch(out, n_samples)
 
     def fit(self, X, y=None):
         """Validate the parameters; without max_frames/duration learn ``n_frames_``.
@@ -703,7 +690,7 @@ class _SpectralTransformer(FrameFeatureTransformer):
         BaseAudioTransformer.fit(self, X, y)
         if self.max_frames is None and self.duration is None:
             waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
-            self.n_frames_ = int(self._frame_counts(waves).max())
+            self.n_frames_ = int(self._frame_counts(_lengths(waves)).max())
         return self
 
     def fit_transform(self, X, y=None, **fit_params):
@@ -714,12 +701,14 @@ class _SpectralTransformer(FrameFeatureTransformer):
             del self.n_frames_  # refit: the frame count comes from this X
         raw = self._compute(X)
         if learn:
-            self.n_frames_ = int(raw.shape[1])
-        return self._finalize(raw)
+            self.n_frames_ = int(raw.features.shape[1])
+        return self._finalize(raw, X)
 
-    def _finalize(self, raw):
+    def _finalize(self, raw, X=None):
+        target = self._target_frames()
+        self._warn_truncation(raw.n_samples, X, n_frames=target)
         return fix_frames(
-            features=raw, n_frames=self._target_frames(), dtype=np.dtype(self.dtype)
+            features=raw.features, n_frames=target, dtype=np.dtype(self.dtype)
         )
 
 

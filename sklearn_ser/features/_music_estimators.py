@@ -276,9 +276,10 @@ class _MusicBase(FrameFeatureTransformer):
     def _pooling(self):
         return getattr(self, "pooling", "stats")
 
-    def _finalize(self, raw):
-        frames, glob = raw
+    def _finalize(self, raw, X=None):
+        frames, glob = raw.features
         if self._pooling() == "stats":
+            self._warn_truncation(raw.n_samples, X)
             n_cols = frames[0].shape[1] * len(self.stats) + glob.shape[1]
             out = np.empty((len(frames), n_cols), dtype=np.float32)
             for i, f in enumerate(frames):
@@ -304,7 +305,9 @@ class _MusicBase(FrameFeatureTransformer):
                 cols.append(f[:, col : col + w])
                 col += w
             seqs.append(np.concatenate(cols, axis=1))
-        return fix_frames(features=seqs, n_frames=self._target_frames())
+        target = self._target_frames()
+        self._warn_truncation(raw.n_samples, X, n_frames=target)
+        return fix_frames(features=seqs, n_frames=target)
 
     # ---- fitting
     def fit(self, X, y=None):
@@ -315,7 +318,8 @@ class _MusicBase(FrameFeatureTransformer):
         """
         super(FrameFeatureTransformer, self).fit(X, y)
         if self._needs_frame_count():
-            self.n_frames_ = max(int(f.shape[0]) for f in self._compute(X)[0])
+            raw = self._compute(X)
+            self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
         return self
 
     def fit_transform(self, X, y=None, **fit_params):
@@ -323,8 +327,8 @@ class _MusicBase(FrameFeatureTransformer):
         super(FrameFeatureTransformer, self).fit(X, y)
         raw = self._compute(X)
         if self._needs_frame_count():
-            self.n_frames_ = max(int(f.shape[0]) for f in raw[0])
-        return self._finalize(raw)
+            self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
+        return self._finalize(raw, X)
 
     def _needs_frame_count(self):
         return (

@@ -250,7 +250,7 @@ def test_feature_names_and_shapes():
         assert expected in names
     # each named column is that statistic of that frame-level column
     seq = MusicFeatures(pooling=None).fit(X)
-    frames = seq._compute(X)[0]
+    frames = seq._compute(X).features[0]
     i = list(names).index("chroma_std_3")
     chroma3 = frames[0][:, 7 + 3]
     assert F[0, i] == pytest.approx(chroma3.std(), rel=1e-5)
