@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 # image and music (B2)
-from ._image import SpectrogramImage, write_png  # noqa: E402
+from ._image import SpectrogramImage  # noqa: E402
 from ._music import (  # noqa: E402
     chroma_filterbank,
     chroma_stft,
@@ -96,6 +96,5 @@ __all__ += [
     "spectral_rolloff",
     "tempo",
     "tempogram",
-    "write_png",
     "zero_crossing_rate",
 ]

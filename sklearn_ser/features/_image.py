@@ -25,7 +25,7 @@ import numpy as np
 from ._base import BaseAudioTransformer
 from ._spectral import mel_filterbank, power_spectrum_frames
 
-__all__ = ["SpectrogramImage", "colormap_lut", "resize_matrix", "write_png"]
+__all__ = ["SpectrogramImage", "colormap_lut", "resize_matrix"]
 
 _KINDS = ("stft", "mel")
 _INTERPOLATIONS = ("auto", "bilinear", "area")
@@ -133,11 +133,14 @@ def _png_chunk(tag, data):
     )
 
 
-def write_png(path, image):
+def _write_png(path, image):
     """Write an 8-bit grey ``(H, W)`` or RGB ``(H, W, 3)`` image as a PNG file.
 
-    A minimal encoder (zlib only, filter type 0); any image viewer, PIL or
-    matplotlib reads the result. Float images in [0, 1] are scaled to 0-255.
+    Private: ``SpectrogramImage(save_dir=...)`` writes its pictures with it
+    so that saving needs no imaging library. It is the smallest valid PNG
+    (zlib, filter type 0); to write images yourself use
+    ``matplotlib.pyplot.imsave`` or Pillow. Float images in [0, 1] are
+    scaled to 0-255.
 
     Returns
     -------
@@ -467,7 +470,7 @@ class SpectrogramImage(BaseAudioTransformer):
                         name = f"{i:05d}_{stem}.png"
                     else:
                         name = f"{i:05d}.png"
-                    write_png(os.path.join(self.save_dir, name), out[i])
+                    _write_png(os.path.join(self.save_dir, name), out[i])
         return out
 
     def __sklearn_tags__(self):
