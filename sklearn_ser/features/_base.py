@@ -353,7 +353,7 @@ class FrameFeatureTransformer(BaseAudioTransformer):
 
     def _frame_counts(self, n_samples):
         """Frames that inputs of ``n_samples`` samples give (after ``duration``)."""
-        from ._spectral import n_frames_for_length
+        from ._framing import n_frames_for_length
 
         frame_length, hop, center, convention = self._frame_params()
         n = self._clip_samples()

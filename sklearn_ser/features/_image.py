@@ -23,7 +23,9 @@ import zlib
 import numpy as np
 
 from ._base import BaseAudioTransformer
-from ._spectral import mel_filterbank, power_spectrum_frames
+from ._db import _floor_stacked, _to_db
+from ._mel import _filterbank_applier, mel_filterbank
+from ._spectrum import power_spectrum_frames, split_frames
 
 __all__ = ["SpectrogramImage", "colormap_lut", "resize_matrix"]
 
@@ -175,15 +177,10 @@ def _write_png(path, image):
 # ------------------------------------------------------------ numerics
 def _db_spectrograms(waves, *, kind, sr, n_fft, hop_length, n_mels, top_db):
     """List of time-major dB spectrograms (per-signal ``top_db`` floor)."""
+    post, n_out = None, None
     if kind == "mel":
-        fbT = np.ascontiguousarray(
-            mel_filterbank(
-                sr=sr, n_fft=n_fft, n_mels=n_mels, htk=False, norm="slaney"
-            ).T
-        )
-        post, n_out = (lambda spec: spec @ fbT), n_mels
-    else:
-        post, n_out = None, None
+        fb = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, htk=False, norm="slaney")
+        post, n_out = _filterbank_applier(fb), n_mels
     stacked, n_frames = power_spectrum_frames(
         ys=waves,
         n_fft=n_fft,
@@ -192,14 +189,10 @@ def _db_spectrograms(waves, *, kind, sr, n_fft, hop_length, n_mels, top_db):
         post=post,
         n_out=n_out,
     )
-    np.maximum(stacked, np.float32(1e-10), out=stacked)
-    np.log10(stacked, out=stacked)
-    stacked *= 10.0
-    out = np.split(stacked, np.cumsum(n_frames)[:-1])
+    _to_db(stacked)
     if top_db is not None:
-        for s in out:
-            np.maximum(s, s.max() - top_db, out=s)
-    return out
+        _floor_stacked(stacked, n_frames, top_db)
+    return split_frames(stacked, n_frames)
 
 
 def _gather_form(M):

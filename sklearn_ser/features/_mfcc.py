@@ -24,16 +24,12 @@ from ._base import (
     _path_batch,
     fix_frames,
 )
-from ._spectral import (
-    CONVENTIONS,
-    dct_matrix,
-    delta,
-    lifter_weights,
-    mel_filterbank,
-    n_frames_for_length,
-    power_spectrum_frames,
-    split_frames,
-)
+from ._db import _floor_padded, _floor_stacked, _log, _to_db
+from ._dct import cepstra
+from ._delta import _with_deltas
+from ._mel import _filterbank_applier, mel_filterbank
+from ._spectrum import power_spectrum_frames, split_frames
+from ._validation import CONVENTIONS
 from ._threads import single_threaded_blas
 
 __all__ = [
@@ -46,7 +42,6 @@ __all__ = [
     "mfcc",
 ]
 
-_EPS64 = np.finfo(np.float64).eps  # psf replaces zero energies by this
 _SCALES = ("magnitude", "power", "db")
 _KINDS = ("stft", "mel", "logmel", "mfcc")
 # A streamed batch is cut into about _TASKS tasks of at most _FILES_PER_TASK
@@ -202,10 +197,12 @@ def _spectral_frames(
             if energy is not None:
                 energy = _log(energy, n_frames, convention=convention, top_db=None)
         if kind == "mfcc":
-            D = dct_matrix(n_in=n_mels, n_out=n_mfcc, dtype=dtype)
-            stacked = stacked @ D.T
-            stacked *= lifter_weights(
-                n=n_mfcc, lifter=lifter, style=convention, dtype=dtype
+            stacked = cepstra(
+                log_mel=stacked,
+                n_mfcc=n_mfcc,
+                lifter=lifter,
+                style=convention,
+                dtype=dtype,
             )
             if energy is not None:
                 stacked[:, 0] = energy[:, 0]
@@ -232,89 +229,6 @@ def _spectral_frames(
         m = min(n, shape[1])
         out[i, :m] = f[:m]
     return out
-
-
-def _to_db(mag):
-    """``10 log10(max(x, 1e-10))`` in place (the frame-wise part of the dB scale)."""
-    np.maximum(mag, mag.dtype.type(1e-10), out=mag)
-    np.log10(mag, out=mag)
-    mag *= 10.0
-    return mag
-
-
-def _floor_stacked(x, n_frames, top_db):
-    """Floor the stacked dB frames at each signal's maximum minus ``top_db``."""
-    offsets = np.concatenate([[0], np.cumsum(n_frames)[:-1]])
-    sig_max = np.maximum.reduceat(x.max(axis=1), offsets)
-    floor = np.repeat(sig_max - top_db, n_frames).astype(x.dtype)
-    np.maximum(x, floor[:, None], out=x)
-    return x
-
-
-def _floor_padded(out, n_frames, floors):
-    """Floor the frames of each signal (not its zero padding) at ``floors[i]``."""
-    for i, n in enumerate(np.minimum(n_frames, out.shape[1]).tolist()):
-        np.maximum(out[i, :n], floors[i], out=out[i, :n])
-
-
-# Mel filters per dense block of the banded product (see _filterbank_applier).
-_FILTERS_PER_BLOCK = 16
-_APPLIERS = {}  # id(filter bank) -> (filter bank, applier); banks are cached
-
-
-def _filterbank_applier(fb):
-    """``spec -> spec @ fb.T`` as a few dense products over the filters' bands.
-
-    A Mel filter is non-zero on a narrow band of FFT bins (each bin feeds at
-    most two filters), so the filters are taken in blocks of
-    ``_FILTERS_PER_BLOCK`` and each block multiplies only the bins its band
-    covers: 4-7 times fewer operations than the dense product, and 3-4 times
-    faster than a sparse one (whose transposed operand costs a copy).
-    """
-    hit = _APPLIERS.get(id(fb))
-    if hit is not None and hit[0] is fb:
-        return hit[1]
-    n_mels = fb.shape[0]
-    blocks = []
-    for g0 in range(0, n_mels, _FILTERS_PER_BLOCK):
-        g1 = min(g0 + _FILTERS_PER_BLOCK, n_mels)
-        nz = np.flatnonzero(fb[g0:g1].any(axis=0))
-        lo, hi = (int(nz[0]), int(nz[-1]) + 1) if nz.size else (0, 0)
-        blocks.append((g0, g1, lo, hi, np.ascontiguousarray(fb[g0:g1, lo:hi].T)))
-
-    def apply(spec):
-        out = np.empty((spec.shape[0], n_mels), dtype=np.result_type(spec, fb))
-        for g0, g1, lo, hi, m in blocks:
-            if hi > lo:
-                np.matmul(spec[:, lo:hi], m, out=out[:, g0:g1])
-            else:  # empty filters (more bands than FFT bins can resolve)
-                out[:, g0:g1] = 0
-        return out
-
-    if len(_APPLIERS) >= 64:
-        _APPLIERS.clear()
-    _APPLIERS[id(fb)] = (fb, apply)
-    return apply
-
-
-def _log(x, n_frames, *, convention, top_db):
-    if convention == "psf":
-        x = np.where(x == 0, x.dtype.type(_EPS64), x)
-        return np.log(x)
-    out = _to_db(np.array(x))  # a copy: x may be a view of the Mel + energy block
-    if top_db is not None:
-        # per-signal floor: max over that signal's frames minus top_db
-        _floor_stacked(out, n_frames, top_db)
-    return out
-
-
-def _with_deltas(f, order, width):
-    parts = [f]
-    d = f
-    for _ in range(order):
-        d = delta(X=d, width=width, axis=0)
-        parts.append(d)
-    return np.concatenate(parts, axis=1)
 
 
 # --------------------------------------------------------------------------
@@ -521,7 +435,7 @@ class _SpectralTransformer(FrameFeatureTransformer):
         self._validate_window()
 
     def _validate_window(self):
-        from ._spectral import get_window
+        from ._framing import get_window
 
         win, _ = self._resolved()
         get_window(window=self.window, win_length=win or self.n_fft)

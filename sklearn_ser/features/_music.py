@@ -30,7 +30,9 @@ reproduced)
 
 import numpy as np
 
-from ._spectral import mel_filterbank, power_to_db, stft
+from ._db import power_to_db
+from ._mel import apply_mel, mel_filterbank
+from ._spectrum import stft
 
 __all__ = [
     "chroma_filterbank",
@@ -649,7 +651,7 @@ def onset_strength(
         if mel_basis is None:
             mel_basis = _slaney_mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
         S = power_to_db(
-            S=P @ mel_basis.T.astype(P.dtype, copy=False),
+            S=apply_mel(S=P, fb=mel_basis.astype(P.dtype, copy=False)),
             ref=1.0,
             amin=1e-10,
             top_db=80.0,

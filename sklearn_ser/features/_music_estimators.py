@@ -24,6 +24,7 @@ import numpy as np
 from ._base import FrameFeatureTransformer, fix_frames
 from ._music import (
     chroma_filterbank,
+    chroma_stft,
     onset_strength,
     rms,
     spectral_bandwidth,
@@ -34,7 +35,10 @@ from ._music import (
     tempo,
     zero_crossing_rate,
 )
-from ._spectral import dct_matrix, mel_filterbank, power_spectrum_frames, power_to_db
+from ._db import _floor_stacked, _to_db
+from ._dct import cepstra
+from ._mel import apply_mel, mel_filterbank
+from ._spectrum import power_spectrum_frames
 
 __all__ = ["Chroma", "MusicFeatures", "SpectralDescriptors", "Tempo"]
 
@@ -116,10 +120,9 @@ def _music_chunk(waves, blocks, p):
                 fb = chroma_filterbank(
                     sr=sr, n_fft=n_fft, n_chroma=p["n_chroma"], tuning=p["tuning"]
                 )
-                raw = power @ fb.T
-                peak = raw.max(axis=-1, keepdims=True)
-                tiny = np.finfo(raw.dtype).tiny
-                stacked["chroma"] = raw / np.where(peak < tiny, 1.0, peak)
+                stacked["chroma"] = chroma_stft(S=power, filterbank=fb)
+            # the Mel -> dB -> DCT steps of MFCC (one place each); the dB
+            # floor is per clip
             mel_db = {}
             for n_mels in {
                 p["n_mels"] if "mfcc" in blocks else None,
@@ -128,15 +131,10 @@ def _music_chunk(waves, blocks, p):
                 basis = mel_filterbank(
                     sr=sr, n_fft=n_fft, n_mels=n_mels, htk=False, norm="slaney"
                 )
-                mel = power @ basis.T
-                # power_to_db per clip: its top_db floor is per signal
-                mel_db[n_mels] = [
-                    power_to_db(S=m, ref=1.0, amin=1e-10, top_db=80.0)
-                    for m in np.split(mel, bounds)
-                ]
+                mel_db[n_mels] = _to_db(apply_mel(S=power, fb=basis))
+                _floor_stacked(mel_db[n_mels], n_frames, 80.0)
             if "mfcc" in blocks:
-                D = dct_matrix(n_in=p["n_mels"], n_out=p["n_mfcc"])
-                per_clip["mfcc"] = [m @ D.T for m in mel_db[p["n_mels"]]]
+                stacked["mfcc"] = cepstra(log_mel=mel_db[p["n_mels"]], n_mfcc=p["n_mfcc"])
             if "tempo" in blocks:
                 tempi = [
                     tempo(
@@ -147,7 +145,7 @@ def _music_chunk(waves, blocks, p):
                         hop_length=hop,
                         start_bpm=p["start_bpm"],
                     )
-                    for m in mel_db[_ONSET_N_MELS]
+                    for m in np.split(mel_db[_ONSET_N_MELS], bounds)
                 ]
         for name, arr in list(stacked.items()):
             per_clip[name] = np.split(arr, bounds)
