@@ -15,6 +15,7 @@ from ._base import (
     fix_frames,
 )
 from ._mfcc import LMFB, MFCC, STFT, MelSpectrogram, log_mel, melspectrogram, mfcc
+from ._frame_array import FrameArray
 from ._pooling import FrameStats
 from ._spectral import (
     dct_matrix,
@@ -32,6 +33,7 @@ from ._windows import SlidingWindows
 
 __all__ = [
     "BaseAudioTransformer",
+    "FrameArray",
     "FrameFeatureTransformer",
     "FrameStats",
     "LMFB",

@@ -38,6 +38,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..io import as_waveforms
+from ._frame_array import FrameArray
 from ._threads import single_threaded_blas
 
 __all__ = [
@@ -302,7 +303,9 @@ class FrameFeatureTransformer(BaseAudioTransformer):
       training signal and ``transform`` pads/trims to it (the transformer
       then needs fitting, like a scaler).
 
-    Padded frames are all-zero rows; :class:`FrameStats` skips them.
+    The output is a :class:`~sklearn_ser.features.FrameArray` whose
+    ``lengths`` count the real (non-padding) frames of each sample, which
+    :class:`FrameStats` pools; padded frames are all-zero rows.
     Subclasses implement ``_frames(waves) -> list of (n_frames_i, n_bins)``
     and ``_frame_params() -> (frame_length, hop_length, center, convention)``.
     """
@@ -419,7 +422,7 @@ class FrameFeatureTransformer(BaseAudioTransformer):
             "recordings, use sklearn_ser.timeline (predict_timeline), or fix "
             "duration/max_frames to cover them.",
             TruncationWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
 
     def _target_frames(self):
@@ -429,10 +432,16 @@ class FrameFeatureTransformer(BaseAudioTransformer):
             return int(self._frame_counts(np.zeros(1, dtype=np.int64))[0])
         return int(self.n_frames_)
 
+    def _with_lengths(self, out, n_samples):
+        """``out`` as a :class:`FrameArray`: the real frames of each sample."""
+        real = np.minimum(self._frame_counts(n_samples), out.shape[1])
+        return FrameArray(out, lengths=real)
+
     def _finalize(self, raw, X=None):
         target = self._target_frames()
         self._warn_truncation(raw.n_samples, X, n_frames=target)
-        return fix_frames(features=raw.features, n_frames=target)
+        out = fix_frames(features=raw.features, n_frames=target)
+        return self._with_lengths(out, raw.n_samples)
 
     def fit(self, X, y=None):
         """Validate parameters; without max_frames/duration learn ``n_frames_``."""

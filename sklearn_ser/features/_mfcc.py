@@ -621,9 +621,10 @@ class _SpectralTransformer(FrameFeatureTransformer):
     def _finalize(self, raw, X=None):
         target = self._target_frames()
         self._warn_truncation(raw.n_samples, X, n_frames=target)
-        return fix_frames(
+        out = fix_frames(
             features=raw.features, n_frames=target, dtype=np.dtype(self.dtype)
         )
+        return self._with_lengths(out, raw.n_samples)
 
 
 def _fill_doc(cls):

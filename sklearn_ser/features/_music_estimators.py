@@ -38,6 +38,7 @@ from ._music import (
 from ._db import _floor_stacked, _to_db
 from ._dct import cepstra
 from ._mel import apply_mel, mel_filterbank
+from ._pooling import pool_frames
 from ._spectrum import power_spectrum_frames
 
 __all__ = ["Chroma", "MusicFeatures", "SpectralDescriptors", "Tempo"]
@@ -58,18 +59,6 @@ STATS = ("mean", "std", "min", "max", "median")
 
 _CLIPS_PER_CHUNK = 32
 _ONSET_N_MELS = 128
-
-
-def _pool(frames, stats):
-    """(n_frames, k) -> (len(stats), k)."""
-    funcs = {
-        "mean": np.mean,
-        "std": np.std,
-        "min": np.min,
-        "max": np.max,
-        "median": np.median,
-    }
-    return np.stack([funcs[s](frames, axis=0) for s in stats])
 
 
 def _block_width(block, p):
@@ -276,36 +265,37 @@ class _MusicBase(FrameFeatureTransformer):
 
     def _finalize(self, raw, X=None):
         frames, glob = raw.features
+        blocks, p = self._blocks(), self._params()
+        lengths = np.array([f.shape[0] for f in frames], dtype=np.int64)
         if self._pooling() == "stats":
+            # the statistics are FrameStats' (pool_frames) over every frame
             self._warn_truncation(raw.n_samples, X)
-            n_cols = frames[0].shape[1] * len(self.stats) + glob.shape[1]
-            out = np.empty((len(frames), n_cols), dtype=np.float32)
-            for i, f in enumerate(frames):
-                pooled = []
-                col = 0
-                for b in self._blocks():
-                    if b == "tempo":
-                        pooled.append(glob[i])
-                        continue
-                    w = _block_width(b, self._params())
-                    pooled.append(_pool(f[:, col : col + w], self.stats).ravel())
-                    col += w
-                out[i] = np.concatenate(pooled)
-            return out
+            padded = fix_frames(features=frames, n_frames=int(lengths.max()))
+            pooled = pool_frames(X=padded, lengths=lengths, stats=self.stats)
+            cols, col = [], 0
+            for b in blocks:
+                if b == "tempo":
+                    cols.append(glob)
+                    continue
+                w = _block_width(b, p)
+                cols.extend(stat[:, col : col + w] for stat in pooled)
+                col += w
+            return np.concatenate(cols, axis=1).astype(np.float32)
         seqs = []
         for i, f in enumerate(frames):
             cols, col = [], 0
-            for b in self._blocks():
+            for b in blocks:
                 if b == "tempo":
                     cols.append(np.broadcast_to(glob[i], (f.shape[0], glob.shape[1])))
                     continue
-                w = _block_width(b, self._params())
+                w = _block_width(b, p)
                 cols.append(f[:, col : col + w])
                 col += w
             seqs.append(np.concatenate(cols, axis=1))
         target = self._target_frames()
         self._warn_truncation(raw.n_samples, X, n_frames=target)
-        return fix_frames(features=seqs, n_frames=target)
+        out = fix_frames(features=seqs, n_frames=target)
+        return self._with_lengths(out, raw.n_samples)
 
     # ---- fitting
     def fit(self, X, y=None):
