@@ -29,15 +29,17 @@ is computed twice and features never depend on the other signals of the batch.
 
 import numbers
 import os
+import re
 import warnings
 from typing import NamedTuple
 
 import numpy as np
-from joblib import Memory
+from joblib import Memory, Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..io import as_waveforms
+from ..io import AudioLoadError, as_waveforms
+from ..utils._progress import progress
 from ._frame_array import FrameArray
 from ._threads import single_threaded_blas
 
@@ -47,6 +49,14 @@ __all__ = [
     "TruncationWarning",
     "fix_frames",
 ]
+
+# A streamed batch is cut into about _TASKS tasks of at most _FILES_PER_TASK
+# files; batches under _MIN_STREAMED items are one task (the hook may then
+# thread inside it). These sizes depend on the batch only, never on n_jobs,
+# so threaded and serial runs are bit-identical (see _threads.py).
+_FILES_PER_TASK = 32
+_TASKS = 16
+_MIN_STREAMED = 8
 
 # Inputs named in a TruncationWarning (the rest are counted).
 _NAMED_IN_WARNING = 3
@@ -73,6 +83,28 @@ class FrameBatch(NamedTuple):
 
     features: object
     n_samples: np.ndarray
+
+
+def _join(parts):
+    """Chunk results (lists of frames, or padded arrays) -> one batch result."""
+    if all(isinstance(p, list) for p in parts):
+        return [f for p in parts for f in p]
+    parts = [fix_frames(features=p, n_frames=max(len(f) for f in p)) if isinstance(p, list) else p for p in parts]
+    width = max(p.shape[1] for p in parts)
+    out = np.zeros((sum(len(p) for p in parts), width, *parts[0].shape[2:]), dtype=parts[0].dtype)
+    lo = 0
+    for p in parts:
+        out[lo : lo + len(p), : p.shape[1]] = p
+        lo += len(p)
+    return out
+
+
+def _batch_position(exc, offset):
+    """``exc`` with its leading ``X[i]`` shifted by ``offset`` (a chunk's start)."""
+    msg = re.sub(
+        r"^X\[(\d+)\]", lambda m: f"X[{int(m.group(1)) + offset}]", str(exc), count=1
+    )
+    return AudioLoadError(msg, exc.path)
 
 
 def _lengths(waves):
@@ -306,9 +338,62 @@ class FrameFeatureTransformer(BaseAudioTransformer):
     The output is a :class:`~sklearn_ser.features.FrameArray` whose
     ``lengths`` count the real (non-padding) frames of each sample, which
     :class:`FrameStats` pools; padded frames are all-zero rows.
-    Subclasses implement ``_frames(waves) -> list of (n_frames_i, n_bins)``
-    and ``_frame_params() -> (frame_length, hop_length, center, convention)``.
+
+    Adding an extractor
+    -------------------
+    A subclass declares its parameters in ``__init__`` (with ``sr``,
+    ``max_frames``, ``duration``, ``n_jobs``, ``memory``, ``verbose``),
+    ``_frame_params()`` (its framing) and ONE hook, :meth:`_frames`, which
+    maps a chunk of waveforms to their frames. The base owns the rest:
+    ``fit`` (``n_frames_``), decoding paths chunk by chunk (so a corpus is
+    never held decoded in memory), threads over chunks, the ``duration``
+    cut, padding, lengths and the :class:`TruncationWarning`.
     """
+
+    # Where the output is wide (STFT), a batch whose frame count is not
+    # known yet is decoded first, so that the chunks write into the result.
+    _stream_unknown_frame_count = True
+
+    def _frames(self, waves, *, out=None, n_jobs=1):
+        """The hook: the frame features of a chunk of waveforms.
+
+        Parameters
+        ----------
+        waves : list of 1-D float32 ndarray
+            At ``self.sr``, already padded or cut to ``duration``.
+        out : ndarray or None
+            With :meth:`_n_columns` known, a zero array
+            ``(len(waves), n_frames, n_columns)`` that the features may be
+            written into (and returned).
+        n_jobs : int
+            Threads the hook may use (more than 1 only when the whole batch
+            is one chunk).
+
+        Returns
+        -------
+        list of ndarray of shape (n_frames_i, n_columns), or a zero-padded
+        ndarray of shape (len(waves), n_frames, n_columns); ``n_frames_i``
+        is what :meth:`_frame_counts` gives for the waveform's length.
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    def _n_columns(self):
+        """Width of a frame when known before computing (then chunks write in place)."""
+        return None
+
+    def _learns_frame_count(self):
+        return self.max_frames is None and self.duration is None
+
+    def _known_target(self):
+        """The output frame count when it does not depend on the batch, else None."""
+        if getattr(self, "max_frames", None) is not None or self.duration is not None:
+            return self._target_frames()
+        return getattr(self, "n_frames_", None)
+
+    def _fitted_state(self):
+        if self._learns_frame_count() and hasattr(self, "n_frames_"):
+            return {"n_frames_": self.n_frames_}
+        return {}
 
     def _validate_length_params(self):
         if self.max_frames is not None and self.duration is not None:
@@ -333,22 +418,78 @@ class FrameFeatureTransformer(BaseAudioTransformer):
                 f"duration={self.duration!r}"
             )
 
-    def _fitted_state(self):
-        return {}
-
     def _raw_from_batch(self, X, *, n_jobs, verbose):
-        """Decode ``X`` and compute its frames; a :class:`FrameBatch`."""
-        waves = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
-        return FrameBatch(self._transform_waveforms(waves), _lengths(waves))
+        """Decode and featurise ``X`` in chunks of files, in threads.
 
-    def _transform_waveforms(self, waves):
-        if self.duration is not None:
-            n = int(round(self.duration * self.sr))
-            waves = [
-                w[:n] if w.shape[0] >= n else np.pad(w, (0, n - w.shape[0]))
-                for w in waves
-            ]
-        return self._frames(waves)
+        Each task resolves a chunk of ``X`` with :func:`~sklearn_ser.io.as_waveforms`
+        and computes its frames with :meth:`_frames` (into its rows of the
+        zero-padded result when the frame count and width are known), so
+        with paths the decoded corpus is never held in memory at once and
+        decoding overlaps the computation. Chunk sizes depend on the batch
+        only, never on ``n_jobs``: threaded and serial runs are bit-identical.
+        """
+        target = self._known_target()
+        items = _path_batch(X)
+        if items is None or (target is None and not self._stream_unknown_frame_count):
+            # waveforms (cheap to resolve) or the batch maximum is needed first
+            items = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
+            if target is None:
+                target = int(self._frame_counts(_lengths(items)).max())
+        workers = 1 if n_jobs in (None, 1) else effective_n_jobs(n_jobs)
+        n = len(items)
+        if n < _MIN_STREAMED:  # one chunk; the hook may thread inside it
+            bounds, inner = [(0, n)], n_jobs
+        else:
+            size = max(1, min(_FILES_PER_TASK, -(-n // _TASKS)))
+            bounds, inner = [(lo, min(lo + size, n)) for lo in range(0, n, size)], 1
+        n_cols = self._n_columns()
+        out = None
+        if target is not None and n_cols is not None:
+            out = np.zeros((n, target, n_cols), dtype=self._out_dtype())
+        n_samples = np.zeros(n, dtype=np.int64)
+
+        def task(lo, hi):
+            try:
+                waves = as_waveforms(
+                    items[lo:hi],
+                    self.sr,
+                    n_jobs=inner,
+                    verbose=verbose if len(bounds) == 1 else 0,
+                )
+            except AudioLoadError as exc:  # name the position in X, not in the chunk
+                raise _batch_position(exc, lo) from exc
+            n_samples[lo:hi] = _lengths(waves)
+            dest = None if out is None else out[lo:hi]
+            return self._frames(self._fit_duration(waves), out=dest, n_jobs=inner)
+
+        tasks = bounds
+        if len(bounds) > 1:
+            tasks = progress(
+                bounds, total=len(bounds), desc="extracting features", verbose=verbose
+            )
+        # threads: decoding (libsndfile), the FFTs and BLAS release the GIL,
+        # and the tasks write into one shared result; BLAS stays on one
+        # thread (the products are small, and its threads would change bits)
+        with single_threaded_blas():
+            if workers == 1 or len(bounds) == 1:
+                parts = [task(lo, hi) for lo, hi in tasks]
+            else:
+                parts = Parallel(n_jobs=workers, require="sharedmem")(
+                    delayed(task)(lo, hi) for lo, hi in tasks
+                )
+        if out is None:
+            out = _join(parts)
+        return FrameBatch(out, n_samples)
+
+    def _out_dtype(self):
+        return np.dtype(getattr(self, "dtype", "float32"))
+
+    def _fit_duration(self, waves):
+        """Pad (zeros) or cut every waveform to ``duration``, when given."""
+        n = self._clip_samples()
+        if n is None:
+            return waves
+        return [w[:n] if w.shape[0] >= n else np.pad(w, (0, n - w.shape[0])) for w in waves]
 
     def _clip_samples(self):
         """Samples every input is padded or cut to (``duration``), else None."""
@@ -440,26 +581,34 @@ class FrameFeatureTransformer(BaseAudioTransformer):
     def _finalize(self, raw, X=None):
         target = self._target_frames()
         self._warn_truncation(raw.n_samples, X, n_frames=target)
-        out = fix_frames(features=raw.features, n_frames=target)
+        out = fix_frames(features=raw.features, n_frames=target, dtype=self._out_dtype())
         return self._with_lengths(out, raw.n_samples)
 
     def fit(self, X, y=None):
-        """Validate parameters; without max_frames/duration learn ``n_frames_``."""
+        """Validate the parameters; without max_frames/duration learn ``n_frames_``.
+
+        ``n_frames_`` is the frame count of the longest training signal; it
+        follows from the signal lengths, so fitting decodes but computes no
+        features.
+        """
         super().fit(X, y)
-        if self.max_frames is None and self.duration is None:
-            raw = self._compute(X)
-            self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
+        if self._learns_frame_count():
+            waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
+            self.n_frames_ = int(self._frame_counts(_lengths(waves)).max())
         return self
 
     def fit_transform(self, X, y=None, **fit_params):
-        """Like ``fit(X).transform(X)`` but computes the features once."""
+        """Like ``fit(X).transform(X)`` but decodes and computes once."""
         super().fit(X, y)
+        learn = self._learns_frame_count()
+        if learn and hasattr(self, "n_frames_"):
+            del self.n_frames_  # refit: the frame count comes from this X
         raw = self._compute(X)
-        if self.max_frames is None and self.duration is None:
+        if learn:
             self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
         return self._finalize(raw, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = self.max_frames is None and self.duration is None
+        tags.requires_fit = self._learns_frame_count()
         return tags

@@ -9,21 +9,10 @@ arrays for one waveform, and the transformers :class:`MFCC`, :class:`LMFB`,
 """
 
 import numbers
-import re
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 
-from ..io import AudioLoadError, as_waveforms
-from ..utils._progress import progress
-from ._base import (
-    BaseAudioTransformer,
-    FrameBatch,
-    FrameFeatureTransformer,
-    _lengths,
-    _path_batch,
-    fix_frames,
-)
+from ._base import FrameFeatureTransformer, _lengths
 from ._db import _floor_padded, _floor_stacked, _log, _to_db
 from ._dct import cepstra
 from ._delta import _with_deltas
@@ -44,21 +33,6 @@ __all__ = [
 
 _SCALES = ("magnitude", "power", "db")
 _KINDS = ("stft", "mel", "logmel", "mfcc")
-# A streamed batch is cut into about _TASKS tasks of at most _FILES_PER_TASK
-# files; batches under _MIN_STREAMED items are one task (threads then share
-# out its chunks of frames). These sizes depend on the batch only, never on
-# n_jobs, so threaded and serial runs are bit-identical (see _threads.py).
-_FILES_PER_TASK = 32
-_TASKS = 16
-_MIN_STREAMED = 8
-
-
-def _batch_position(exc, offset):
-    """``exc`` with its leading ``X[i]`` shifted by ``offset`` (a chunk's start)."""
-    msg = re.sub(
-        r"^X\[(\d+)\]", lambda m: f"X[{int(m.group(1)) + offset}]", str(exc), count=1
-    )
-    return AudioLoadError(msg, exc.path)
 
 
 def _round_half_up(x):
@@ -498,12 +472,6 @@ class _SpectralTransformer(FrameFeatureTransformer):
             base = self.n_mels + int(self._kind == "logmel" and self.append_energy)
         return base * (1 + getattr(self, "deltas", 0))
 
-    def _known_target(self):
-        """The output frame count when it does not depend on the batch, else None."""
-        if self.max_frames is not None or self.duration is not None:
-            return self._target_frames()
-        return getattr(self, "n_frames_", None)
-
     def _frames(self, waves, *, out=None, n_jobs=None):
         """Waveforms -> padded ``(n, n_frames, n_cols)`` features.
 
@@ -524,107 +492,6 @@ class _SpectralTransformer(FrameFeatureTransformer):
             **self._common_kwargs(n_jobs),
         )
 
-    def _transform_waveforms(self, waves):
-        return self._frames(waves)
-
-    def _fitted_state(self):
-        if self.max_frames is None and self.duration is None:
-            if hasattr(self, "n_frames_"):
-                return {"n_frames_": self.n_frames_}
-        return {}
-
-    def _raw_from_batch(self, X, *, n_jobs, verbose):
-        """Decode and featurise ``X`` in chunks of files, in threads.
-
-        Each task resolves a chunk of ``X`` with :func:`~sklearn_ser.io.as_waveforms`
-        and writes its features straight into its rows of the (zero-padded)
-        result, so with paths the decoded corpus is never held in memory at
-        once and decoding overlaps the FFTs. When the output frame count must
-        be learnt from the batch, the STFT (large frames) decodes everything
-        first to know it; the narrow features pad each chunk and assemble.
-        """
-        target = self._known_target()
-        items = _path_batch(X)
-        if items is None or (target is None and self._kind == "stft"):
-            # waveforms (cheap to resolve) or the batch maximum is needed first
-            items = as_waveforms(X, self.sr, n_jobs=n_jobs, verbose=verbose)
-            if target is None:
-                target = int(self._frame_counts(_lengths(items)).max())
-        workers = 1 if n_jobs in (None, 1) else effective_n_jobs(n_jobs)
-        n = len(items)
-        if n < _MIN_STREAMED:
-            # too few items to share out: threads over chunks of frames
-            waves = as_waveforms(items, self.sr, n_jobs=n_jobs, verbose=verbose)
-            return FrameBatch(self._transform_waveforms(waves), _lengths(waves))
-        # the task size depends on n only: n_jobs changes speed, never results
-        size = max(1, min(_FILES_PER_TASK, -(-n // _TASKS)))
-        bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
-        out = None
-        if target is not None:
-            shape = (n, target, self._n_columns())
-            out = np.zeros(shape, dtype=np.dtype(self.dtype))
-        n_samples = np.zeros(n, dtype=np.int64)
-
-        def task(lo, hi):
-            try:
-                waves = as_waveforms(items[lo:hi], self.sr, n_jobs=1)
-            except AudioLoadError as exc:  # name the position in X, not in the chunk
-                raise _batch_position(exc, lo) from exc
-            n_samples[lo:hi] = _lengths(waves)
-            dest = None if out is None else out[lo:hi]
-            return self._frames(waves, out=dest, n_jobs=1)
-
-        tasks = progress(
-            bounds, total=len(bounds), desc="extracting features", verbose=verbose
-        )
-        # threads: decoding (libsndfile), the FFTs and BLAS release the GIL,
-        # and the tasks write into one shared result; BLAS stays on one
-        # thread (the products are small, and its threads would change bits)
-        with single_threaded_blas():
-            if workers == 1:
-                parts = [task(lo, hi) for lo, hi in tasks]
-            else:
-                parts = Parallel(n_jobs=workers, require="sharedmem")(
-                    delayed(task)(lo, hi) for lo, hi in tasks
-                )
-        if out is None:
-            target = max(p.shape[1] for p in parts)
-            out = np.zeros((n, target, parts[0].shape[2]), dtype=parts[0].dtype)
-            for (lo, hi), p in zip(bounds, parts, strict=True):
-                out[lo:hi, : p.shape[1]] = p
-        return FrameBatch(out, n_samples)
-
-    def fit(self, X, y=None):
-        """Validate the parameters; without max_frames/duration learn ``n_frames_``.
-
-        ``n_frames_`` is the frame count of the longest training signal; it
-        follows from the signal lengths, so fitting decodes but computes no
-        features.
-        """
-        BaseAudioTransformer.fit(self, X, y)
-        if self.max_frames is None and self.duration is None:
-            waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
-            self.n_frames_ = int(self._frame_counts(_lengths(waves)).max())
-        return self
-
-    def fit_transform(self, X, y=None, **fit_params):
-        """Like ``fit(X).transform(X)`` but decodes and computes once."""
-        BaseAudioTransformer.fit(self, X, y)
-        learn = self.max_frames is None and self.duration is None
-        if learn and hasattr(self, "n_frames_"):
-            del self.n_frames_  # refit: the frame count comes from this X
-        raw = self._compute(X)
-        if learn:
-            self.n_frames_ = int(raw.features.shape[1])
-        return self._finalize(raw, X)
-
-    def _finalize(self, raw, X=None):
-        target = self._target_frames()
-        self._warn_truncation(raw.n_samples, X, n_frames=target)
-        out = fix_frames(
-            features=raw.features, n_frames=target, dtype=np.dtype(self.dtype)
-        )
-        return self._with_lengths(out, raw.n_samples)
 
 
 def _fill_doc(cls):
@@ -982,6 +849,7 @@ class STFT(_SpectralTransformer):
     """
 
     _kind = "stft"
+    _stream_unknown_frame_count = False  # wide frames: decode first, write in place
 
     def __init__(
         self,

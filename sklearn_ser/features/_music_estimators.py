@@ -57,7 +57,6 @@ SPECTRAL_FEATURES = (
 MUSIC_FEATURES = SPECTRAL_FEATURES + ("chroma", "mfcc", "tempo")
 STATS = ("mean", "std", "min", "max", "median")
 
-_CLIPS_PER_CHUNK = 32
 _ONSET_N_MELS = 128
 
 
@@ -70,12 +69,10 @@ def _block_width(block, p):
 
 
 def _music_chunk(waves, blocks, p):
-    """Frame-level blocks and per-clip tempo for a list of waveforms.
+    """The frames of a list of waveforms: a list of ``(n_frames_i, n_columns)``.
 
-    Returns ``(frames, globals_)``: ``frames`` a list of
-    ``(n_frames_i, n_frame_columns)`` float32 arrays (the per-frame blocks in
-    ``blocks`` order, tempo excluded) and ``globals_`` an ``(n_clips, n_glob)``
-    array (the tempo, when asked for).
+    Columns are the blocks in ``blocks`` order; the tempo, one number per
+    clip, is repeated on every frame.
     """
     sr, n_fft, hop = p["sr"], p["n_fft"], p["hop_length"]
     need_spec = any(b != "zero_crossing_rate" and b != "rms" for b in blocks)
@@ -147,21 +144,17 @@ def _music_chunk(waves, blocks, p):
         per_clip["rms"] = [
             rms(y=w, frame_length=n_fft, hop_length=hop)[:, None] for w in waves
         ]
-    frame_blocks = [b for b in blocks if b != "tempo"]
     frames = []
     for i in range(len(waves)):
-        cols = [per_clip[b][i] for b in frame_blocks]
-        frames.append(
-            np.concatenate(cols, axis=1).astype(np.float32)
-            if cols
-            else np.zeros((1 + len(waves[i]) // hop, 0), np.float32)
-        )
-    glob = (
-        np.asarray(tempi, dtype=np.float32)[:, None]
-        if "tempo" in blocks
-        else np.zeros((len(waves), 0), np.float32)
-    )
-    return frames, glob
+        n_frames = 1 + len(waves[i]) // hop
+        cols = [
+            np.full((n_frames, 1), tempi[i], np.float32)
+            if b == "tempo"
+            else per_clip[b][i]
+            for b in blocks
+        ]
+        frames.append(np.concatenate(cols, axis=1).astype(np.float32))
+    return frames
 
 
 class _MusicBase(FrameFeatureTransformer):
@@ -243,82 +236,34 @@ class _MusicBase(FrameFeatureTransformer):
     def _frame_params(self):
         return self.n_fft, self.hop_length, True, "librosa"
 
-    def _frames(self, waves):
-        blocks, p = self._blocks(), self._params()
-        chunks = [
-            waves[lo : lo + _CLIPS_PER_CHUNK]
-            for lo in range(0, len(waves), _CLIPS_PER_CHUNK)
-        ]
-        if self.n_jobs in (None, 1) or len(chunks) < 2:
-            results = [_music_chunk(c, blocks, p) for c in chunks]
-        else:  # numpy's FFT and BLAS release the GIL: threads suffice
-            from joblib import Parallel, delayed
-
-            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(_music_chunk)(c, blocks, p) for c in chunks
-            )
-        frames = [f for fr, _ in results for f in fr]
-        return frames, np.concatenate([g for _, g in results])
+    def _frames(self, waves, *, out=None, n_jobs=1):
+        """The hook: frames of a chunk of clips (see :class:`FrameFeatureTransformer`)."""
+        return _music_chunk(waves, self._blocks(), self._params())
 
     def _pooling(self):
         return getattr(self, "pooling", "stats")
 
     def _finalize(self, raw, X=None):
-        frames, glob = raw.features
-        blocks, p = self._blocks(), self._params()
+        if self._pooling() is None:
+            return super()._finalize(raw, X)
+        # the statistics are FrameStats' (pool_frames), over every frame
+        self._warn_truncation(raw.n_samples, X)
+        frames = raw.features
         lengths = np.array([f.shape[0] for f in frames], dtype=np.int64)
-        if self._pooling() == "stats":
-            # the statistics are FrameStats' (pool_frames) over every frame
-            self._warn_truncation(raw.n_samples, X)
-            padded = fix_frames(features=frames, n_frames=int(lengths.max()))
-            pooled = pool_frames(X=padded, lengths=lengths, stats=self.stats)
-            cols, col = [], 0
-            for b in blocks:
-                if b == "tempo":
-                    cols.append(glob)
-                    continue
-                w = _block_width(b, p)
+        padded = fix_frames(features=frames, n_frames=int(lengths.max()))
+        pooled = pool_frames(X=padded, lengths=lengths, stats=self.stats)
+        cols, col, p = [], 0, self._params()
+        for b in self._blocks():
+            w = _block_width(b, p)
+            if b == "tempo":  # one number per clip
+                cols.append(padded[:, 0, col : col + w])
+            else:
                 cols.extend(stat[:, col : col + w] for stat in pooled)
-                col += w
-            return np.concatenate(cols, axis=1).astype(np.float32)
-        seqs = []
-        for i, f in enumerate(frames):
-            cols, col = [], 0
-            for b in blocks:
-                if b == "tempo":
-                    cols.append(np.broadcast_to(glob[i], (f.shape[0], glob.shape[1])))
-                    continue
-                w = _block_width(b, p)
-                cols.append(f[:, col : col + w])
-                col += w
-            seqs.append(np.concatenate(cols, axis=1))
-        target = self._target_frames()
-        self._warn_truncation(raw.n_samples, X, n_frames=target)
-        out = fix_frames(features=seqs, n_frames=target)
-        return self._with_lengths(out, raw.n_samples)
+            col += w
+        return np.concatenate(cols, axis=1).astype(np.float32)
 
     # ---- fitting
-    def fit(self, X, y=None):
-        """Validate the parameters.
-
-        With ``pooling=None`` and neither ``max_frames`` nor ``duration``,
-        also learn ``n_frames_`` (the longest training clip's frame count).
-        """
-        super(FrameFeatureTransformer, self).fit(X, y)
-        if self._needs_frame_count():
-            raw = self._compute(X)
-            self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
-        return self
-
-    def fit_transform(self, X, y=None, **fit_params):
-        """Like ``fit(X).transform(X)`` but computes the features once."""
-        super(FrameFeatureTransformer, self).fit(X, y)
-        raw = self._compute(X)
-        if self._needs_frame_count():
-            self.n_frames_ = int(self._frame_counts(raw.n_samples).max())
-        return self._finalize(raw, X)
-
-    def _needs_frame_count(self):
+    def _learns_frame_count(self):
         return (
             self._pooling() is None
             and getattr(self, "max_frames", None) is None
@@ -363,7 +308,7 @@ class _MusicBase(FrameFeatureTransformer):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = self._needs_frame_count()
+        tags.requires_fit = self._learns_frame_count()
         return tags
 
 
