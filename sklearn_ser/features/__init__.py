@@ -63,17 +63,15 @@ from ._image import SpectrogramImage  # noqa: E402
 from ._music import (  # noqa: E402
     chroma_filterbank,
     chroma_stft,
-    onset_strength,
     rms,
     spectral_bandwidth,
     spectral_centroid,
     spectral_flatness,
     spectral_flux,
     spectral_rolloff,
-    tempo,
-    tempogram,
     zero_crossing_rate,
 )
+from ._rhythm import onset_strength, tempo, tempogram  # noqa: E402
 from ._music_estimators import (  # noqa: E402
     Chroma,
     MusicFeatures,

@@ -1,5 +1,10 @@
 """Base classes shared by every audio feature transformer.
 
+(Over 500 lines because this module owns, in one place, everything the
+extractors share: the two base classes, chunked decoding and threads, the
+truncation warning and the batch container; an extractor only adds its
+numerics through the one hook, ``FrameFeatureTransformer._frames``.)
+
 Array layout, stated once for the transformers of :mod:`sklearn_ser.features`
 -----------------------------------------------------------------------------
 *Input* ``X`` is a batch: a 1-D array-like of audio file paths and/or 1-D

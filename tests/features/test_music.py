@@ -205,7 +205,7 @@ def test_tempo_of_click_track(bpm):
 
 def test_tempo_prior_alone_on_silence():
     est = fm.tempo(y=np.zeros(3 * SR, dtype=np.float32), sr=SR)
-    bpms = fm._music.tempo_frequencies(344, sr=SR)[1:]
+    bpms = fm._rhythm.tempo_frequencies(344, sr=SR)[1:]
     assert est == bpms[np.argmin(np.abs(np.log2(bpms) - np.log2(120)))]
 
 
