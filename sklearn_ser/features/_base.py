@@ -32,21 +32,24 @@ thousand frames. No signal is padded to the batch's longest one, so nothing
 is computed twice and features never depend on the other signals of the batch.
 """
 
-import numbers
 import os
 import re
 import warnings
 from typing import NamedTuple
 
+from numbers import Integral, Real
+
 import numpy as np
 from joblib import Memory, Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..io import AudioLoadError, as_waveforms
 from ..utils._progress import progress
 from ._frame_array import FrameArray
 from ._threads import single_threaded_blas
+from ._validation import check_params
 
 __all__ = [
     "BaseAudioTransformer",
@@ -208,9 +211,10 @@ class BaseAudioTransformer(TransformerMixin, BaseEstimator):
     """Base of the transformers that turn audio into features.
 
     Subclasses declare every parameter explicitly in ``__init__(self, *, ...)``
-    (including ``sr``, ``n_jobs``, ``memory`` and ``verbose``), implement
-    ``_validate_params()`` (raise ``ValueError`` ending in "Received: ...")
-    and ``_transform_waveforms(waves)``, which maps a list of 1-D
+    (including ``sr``, ``n_jobs``, ``memory`` and ``verbose``), declare them
+    in ``_parameter_constraints`` (scikit-learn's constraint objects, checked
+    by one shared validator; rules across parameters go in
+    ``_check_params``), and implement ``_transform_waveforms(waves)``, which maps a list of 1-D
     ``float32`` waveforms to the raw features; ``_finalize(raw)`` (identity
     by default) turns them into the output array. See the module docstring
     for the array layout.
@@ -236,23 +240,22 @@ class BaseAudioTransformer(TransformerMixin, BaseEstimator):
     the training data (a frame count) say so.
     """
 
-    def _validate_params(self):  # pragma: no cover - overridden
-        pass
+    _parameter_constraints: dict = {
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "verbose": ["verbose"],
+    }
 
-    def _validate_common(self):
-        sr = self.sr
-        if isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0:
-            raise ValueError(f"sr must be a positive integer. Received: sr={sr!r}")
-        if self.n_jobs is not None and (
-            isinstance(self.n_jobs, bool)
-            or not isinstance(self.n_jobs, numbers.Integral)
-            or self.n_jobs == 0
-        ):
-            raise ValueError(
-                "n_jobs must be None or a non-zero integer. "
-                f"Received: n_jobs={self.n_jobs!r}"
-            )
-        _check_memory(self.memory)
+    def _validate_params(self):
+        """``_parameter_constraints`` (one shared validator), then ``_check_params``."""
+        check_params(self)
+        if self.n_jobs == 0:
+            raise ValueError("n_jobs must not be 0. Received: n_jobs=0")
+        self._check_params()
+
+    def _check_params(self):
+        """Rules that involve several parameters (none here); raise ``ValueError``."""
 
     def _feature_params(self):
         return {
@@ -296,7 +299,6 @@ class BaseAudioTransformer(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Validate the parameters; set ``n_features_in_``. Returns ``self``."""
-        self._validate_common()
         self._validate_params()
         self.n_features_in_ = 1
         return self
@@ -310,7 +312,6 @@ class BaseAudioTransformer(TransformerMixin, BaseEstimator):
         if self.__sklearn_tags__().requires_fit:
             check_is_fitted(self)
         else:
-            self._validate_common()
             self._validate_params()
 
     def __sklearn_is_fitted__(self):
@@ -400,27 +401,17 @@ class FrameFeatureTransformer(BaseAudioTransformer):
             return {"n_frames_": self.n_frames_}
         return {}
 
-    def _validate_length_params(self):
-        if self.max_frames is not None and self.duration is not None:
+    _parameter_constraints: dict = {
+        **BaseAudioTransformer._parameter_constraints,
+        "max_frames": [Interval(Integral, 1, None, closed="left"), None],
+        "duration": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    def _check_params(self):
+        if getattr(self, "max_frames", None) is not None and self.duration is not None:
             raise ValueError(
                 "Give at most one of max_frames and duration. Received: "
                 f"max_frames={self.max_frames}, duration={self.duration}"
-            )
-        if self.max_frames is not None and (
-            isinstance(self.max_frames, bool)
-            or not isinstance(self.max_frames, numbers.Integral)
-            or self.max_frames < 1
-        ):
-            raise ValueError(
-                f"max_frames must be a positive integer or None. Received: "
-                f"max_frames={self.max_frames!r}"
-            )
-        if self.duration is not None and (
-            not isinstance(self.duration, numbers.Real) or not self.duration > 0
-        ):
-            raise ValueError(
-                f"duration must be a positive number of seconds or None. Received: "
-                f"duration={self.duration!r}"
             )
 
     def _raw_from_batch(self, X, *, n_jobs, verbose):

@@ -15,12 +15,13 @@ matrices) -> per-image min-max scaling -> grey replicated to three
 channels or a colour map. No file round trip, no matplotlib needed.
 """
 
-import numbers
 import os
 import struct
 import zlib
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseAudioTransformer
 from ._db import _floor_stacked, _to_db
@@ -368,45 +369,30 @@ class SpectrogramImage(BaseAudioTransformer):
         self.memory = memory
         self.verbose = verbose
 
-    def _validate_params(self):
-        if self.kind not in _KINDS:
-            raise ValueError(
-                f"kind must be one of {_KINDS}. Received: kind={self.kind!r}"
-            )
+    _parameter_constraints: dict = {
+        **BaseAudioTransformer._parameter_constraints,
+        "kind": [StrOptions(set(_KINDS))],
+        "size": [tuple, list],
+        "colormap": [str, None],
+        "dtype": [StrOptions(set(_DTYPES))],
+        "interpolation": [StrOptions(set(_INTERPOLATIONS))],
+        "top_db": [Interval(Real, 0, None, closed="neither"), None],
+        "n_fft": [Interval(Integral, 1, None, closed="left")],
+        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "n_mels": [Interval(Integral, 1, None, closed="left")],
+        "save_dir": [str, os.PathLike, None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def _check_params(self):
         size = self.size
-        if (
-            not isinstance(size, (tuple, list))
-            or len(size) != 2
-            or any(
-                isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1
-                for s in size
-            )
+        if len(size) != 2 or any(
+            isinstance(s, bool) or not isinstance(s, Integral) or s < 1 for s in size
         ):
             raise ValueError(
                 f"size must be (height, width), two positive integers. "
                 f"Received: size={size!r}"
             )
-        if self.dtype not in _DTYPES:
-            raise ValueError(
-                f"dtype must be one of {_DTYPES}. Received: dtype={self.dtype!r}"
-            )
-        if self.interpolation not in _INTERPOLATIONS:
-            raise ValueError(
-                f"interpolation must be one of {_INTERPOLATIONS}. "
-                f"Received: interpolation={self.interpolation!r}"
-            )
-        if self.top_db is not None and not (
-            isinstance(self.top_db, numbers.Real) and self.top_db > 0
-        ):
-            raise ValueError(
-                f"top_db must be > 0 or None. Received: top_db={self.top_db!r}"
-            )
-        for name in ("n_fft", "hop_length", "n_mels", "batch_size"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(
-                    f"{name} must be a positive integer. Received: {name}={v!r}"
-                )
         if self.colormap not in (None, "gray", "grey", "jet"):
             colormap_lut(self.colormap)  # raises with a clear message
 

@@ -9,10 +9,13 @@ lists live here; the code proper is ~250 lines.
 """
 
 import numbers
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._base import FrameFeatureTransformer, _lengths
+from ._framing import get_window
 from ._frontend import _spectral_frames, log_mel, melspectrogram, mfcc
 from ._validation import CONVENTIONS
 
@@ -54,21 +57,31 @@ class _SpectralTransformer(FrameFeatureTransformer):
         hop = self._samples(self.hop_length)
         return win, hop
 
-    def _validate_params(self):
-        self._validate_length_params()
-        if self.units not in ("samples", "seconds"):
-            raise ValueError(
-                f"units must be 'samples' or 'seconds'. Received: units={self.units!r}"
-            )
-        if self.convention not in CONVENTIONS:
-            raise ValueError(
-                f"convention must be one of {CONVENTIONS}. Received: "
-                f"convention={self.convention!r}"
-            )
-        if not _is_int(self.n_fft):
-            raise ValueError(
-                f"n_fft must be a positive integer. Received: n_fft={self.n_fft!r}"
-            )
+    _parameter_constraints: dict = {
+        **FrameFeatureTransformer._parameter_constraints,
+        "n_fft": [Interval(Integral, 1, None, closed="left")],
+        "win_length": [Interval(Real, 0, None, closed="neither"), None],
+        "hop_length": [Interval(Real, 0, None, closed="neither")],
+        "units": [StrOptions({"samples", "seconds"})],
+        "window": [str, tuple, "array-like", None],
+        "center": ["boolean"],
+        "convention": [StrOptions(set(CONVENTIONS))],
+        "dtype": [StrOptions({"float32", "float64"}), type],
+        "top_db": [Interval(Real, 0, None, closed="left"), None],
+        # the Mel transformers' parameters (ignored where absent)
+        "n_mels": [Interval(Integral, 1, None, closed="left")],
+        "fmin": [Interval(Real, 0, None, closed="left")],
+        "fmax": [Interval(Real, 0, None, closed="neither"), None],
+        "htk": ["boolean"],
+        "mel_norm": [StrOptions({"slaney"}), Real, None],
+        "preemphasis": [Interval(Real, 0, 1, closed="left")],
+        "append_energy": ["boolean"],
+        "deltas": [Options(Integral, {0, 1, 2})],
+        "delta_width": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def _check_params(self):
+        super()._check_params()
         win, hop = self._resolved()
         if self.units == "samples":
             for name, v in (
@@ -80,13 +93,6 @@ class _SpectralTransformer(FrameFeatureTransformer):
                         f"{name} must be a positive integer number of samples (or set "
                         f"units='seconds'). Received: {name}={v!r}"
                     )
-        elif not (
-            self.hop_length > 0 and (self.win_length is None or self.win_length > 0)
-        ):
-            raise ValueError(
-                "win_length and hop_length must be > 0 seconds. Received: "
-                f"win_length={self.win_length!r}, hop_length={self.hop_length!r}"
-            )
         if hop < 1:
             raise ValueError(
                 "hop_length is shorter than one sample. "
@@ -102,32 +108,14 @@ class _SpectralTransformer(FrameFeatureTransformer):
             raise ValueError(
                 f"dtype must be float32 or float64. Received: dtype={self.dtype!r}"
             )
-        self._validate_window()
-
-    def _validate_window(self):
-        from ._framing import get_window
-
-        win, _ = self._resolved()
         get_window(window=self.window, win_length=win or self.n_fft)
-
-    def _validate_mel(self):
-        if not _is_int(self.n_mels):
-            raise ValueError(
-                f"n_mels must be a positive integer. Received: n_mels={self.n_mels!r}"
-            )
-        fmax = self.sr / 2 if self.fmax is None else self.fmax
-        if not 0 <= self.fmin < fmax <= self.sr / 2:
-            raise ValueError(
-                f"Need 0 <= fmin < fmax <= sr / 2 = {self.sr / 2}. Received: "
-                f"fmin={self.fmin}, fmax={self.fmax}, sr={self.sr}"
-            )
-
-    def _validate_preemphasis(self):
-        if not 0 <= self.preemphasis < 1:
-            raise ValueError(
-                "preemphasis must be in [0, 1). "
-                f"Received: preemphasis={self.preemphasis!r}"
-            )
+        if hasattr(self, "n_mels"):
+            fmax = self.sr / 2 if self.fmax is None else self.fmax
+            if not self.fmin < fmax <= self.sr / 2:
+                raise ValueError(
+                    f"Need 0 <= fmin < fmax <= sr / 2 = {self.sr / 2}. Received: "
+                    f"fmin={self.fmin}, fmax={self.fmax}, sr={self.sr}"
+                )
 
     def _frame_params(self):
         win, hop = self._resolved()
@@ -364,26 +352,19 @@ class MFCC(_SpectralTransformer):
         params.update(overrides)
         return cls(**params)
 
-    def _validate_params(self):
-        super()._validate_params()
-        self._validate_mel()
-        self._validate_preemphasis()
-        if not _is_int(self.n_mfcc) or self.n_mfcc > self.n_mels:
+    _parameter_constraints: dict = {
+        **_SpectralTransformer._parameter_constraints,
+        "n_mfcc": [Interval(Integral, 1, None, closed="left")],
+        "lifter": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def _check_params(self):
+        super()._check_params()
+        if self.n_mfcc > self.n_mels:
             raise ValueError(
                 "n_mfcc must be a positive integer <= n_mels. Received: "
                 f"n_mfcc={self.n_mfcc!r}, n_mels={self.n_mels!r}"
             )
-        if self.deltas not in (0, 1, 2):
-            raise ValueError(
-                f"deltas must be 0, 1 or 2. Received: deltas={self.deltas!r}"
-            )
-        if not _is_int(self.delta_width):
-            raise ValueError(
-                "delta_width must be a positive integer. "
-                f"Received: delta_width={self.delta_width!r}"
-            )
-        if self.lifter < 0:
-            raise ValueError(f"lifter must be >= 0. Received: lifter={self.lifter!r}")
 
     def _kind_kwargs(self):
         return dict(
@@ -493,14 +474,6 @@ class LMFB(_SpectralTransformer):
         self.memory = memory
         self.verbose = verbose
 
-    def _validate_params(self):
-        super()._validate_params()
-        self._validate_mel()
-        self._validate_preemphasis()
-        if self.deltas not in (0, 1, 2):
-            raise ValueError(
-                f"deltas must be 0, 1 or 2. Received: deltas={self.deltas!r}"
-            )
 
     def _kind_kwargs(self):
         return dict(
@@ -584,12 +557,10 @@ class STFT(_SpectralTransformer):
         self.memory = memory
         self.verbose = verbose
 
-    def _validate_params(self):
-        super()._validate_params()
-        if self.scale not in _SCALES:
-            raise ValueError(
-                f"scale must be one of {_SCALES}. Received: scale={self.scale!r}"
-            )
+    _parameter_constraints: dict = {
+        **_SpectralTransformer._parameter_constraints,
+        "scale": [StrOptions(set(_SCALES))],
+    }
 
     def _kind_kwargs(self):
         return dict(
@@ -672,15 +643,11 @@ class MelSpectrogram(_SpectralTransformer):
         self.memory = memory
         self.verbose = verbose
 
-    def _validate_params(self):
-        super()._validate_params()
-        self._validate_mel()
-        if self.scale not in ("linear", "db"):
-            raise ValueError(
-                f"scale must be 'linear' or 'db'. Received: scale={self.scale!r}"
-            )
-        if not self.power > 0:
-            raise ValueError(f"power must be > 0. Received: power={self.power!r}")
+    _parameter_constraints: dict = {
+        **_SpectralTransformer._parameter_constraints,
+        "power": [Interval(Real, 0, None, closed="neither")],
+        "scale": [StrOptions({"linear", "db"})],
+    }
 
     def _kind_kwargs(self):
         # scale="db": 10 log10(S), floored at max - top_db per signal

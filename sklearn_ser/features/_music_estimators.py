@@ -20,9 +20,10 @@ function's (see :mod:`sklearn_ser.features._music` for the few documented
 choices, e.g. ``tuning=0.0`` for chroma).
 """
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import FrameFeatureTransformer, fix_frames
 from ._music import (
@@ -176,25 +177,28 @@ class _MusicBase(FrameFeatureTransformer):
         }
 
     # ---- validation
-    def _validate_params(self):
-        for name in ("n_fft", "hop_length"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(
-                    f"{name} must be a positive integer. Received: {name}={v!r}"
-                )
+    _parameter_constraints: dict = {
+        **FrameFeatureTransformer._parameter_constraints,
+        "n_fft": [Interval(Integral, 1, None, closed="left")],
+        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "pooling": [StrOptions({"stats"}), None],
+        "roll_percent": [Interval(Real, 0, 1, closed="neither")],
+        "n_chroma": [Interval(Integral, 1, None, closed="left")],
+        "tuning": [Real],
+        "n_mfcc": [Interval(Integral, 1, None, closed="left")],
+        "n_mels": [Interval(Integral, 1, None, closed="left")],
+        "start_bpm": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def _check_params(self):
+        super()._check_params()
         blocks = self._blocks()
         if not blocks:
             raise ValueError(
                 f"features must name at least one feature. Received: "
                 f"features={getattr(self, 'features', blocks)!r}"
             )
-        pooling = getattr(self, "pooling", "stats")
-        if pooling not in ("stats", None):
-            raise ValueError(
-                f"pooling must be 'stats' or None. Received: pooling={pooling!r}"
-            )
-        if pooling == "stats":
+        if self._pooling() == "stats":
             stats = self.stats
             if (
                 isinstance(stats, str)
@@ -206,27 +210,11 @@ class _MusicBase(FrameFeatureTransformer):
                     f"stats must be a non-empty tuple of distinct names from {STATS}. "
                     f"Received: stats={stats!r}"
                 )
-        self._validate_length_params()
         p = self._params()
-        if not 0.0 < p["roll_percent"] < 1.0:
-            raise ValueError(
-                f"roll_percent must lie in (0, 1). Received: "
-                f"roll_percent={p['roll_percent']!r}"
-            )
-        for name in ("n_chroma", "n_mfcc", "n_mels"):
-            v = p[name]
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(
-                    f"{name} must be a positive integer. Received: {name}={v!r}"
-                )
         if "mfcc" in blocks and p["n_mfcc"] > p["n_mels"]:
             raise ValueError(
                 f"n_mfcc must be <= n_mels. Received: n_mfcc={p['n_mfcc']}, "
                 f"n_mels={p['n_mels']}"
-            )
-        if not p["start_bpm"] > 0:
-            raise ValueError(
-                f"start_bpm must be > 0. Received: start_bpm={p['start_bpm']!r}"
             )
         if "tempo" in blocks and p["sr"] / p["hop_length"] * 8.0 < 2:
             raise ValueError(

@@ -1,13 +1,15 @@
 """Pool frame-level features ``(n_samples, n_frames, n_coeffs)`` into vectors."""
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, Options
 from sklearn.utils.validation import check_is_fitted
 
 from ._delta import delta
 from ._frame_array import frame_lengths
+from ._validation import check_params
 
 __all__ = ["FrameStats", "pool_frames"]
 
@@ -125,7 +127,17 @@ class FrameStats(TransformerMixin, BaseEstimator):
         self.prefix = prefix
         self.skip_padding = skip_padding
 
+    _parameter_constraints: dict = {
+        "stats": [str, list, tuple],
+        "percentiles": ["array-like"],
+        "deltas": [Options(Integral, {0, 1, 2})],
+        "delta_width": [Interval(Integral, 1, None, closed="left")],
+        "prefix": [str, "array-like", None],
+        "skip_padding": ["boolean"],
+    }
+
     def _validate_params(self):
+        check_params(self)
         stats = [self.stats] if isinstance(self.stats, str) else list(self.stats)
         bad = [s for s in stats if s not in _STATS]
         if bad or len(set(stats)) != len(stats):
@@ -134,7 +146,7 @@ class FrameStats(TransformerMixin, BaseEstimator):
                 f"Received: stats={self.stats!r}"
             )
         pct = list(self.percentiles)
-        if any(not isinstance(q, numbers.Real) or not 0 <= q <= 100 for q in pct):
+        if any(not isinstance(q, Real) or not 0 <= q <= 100 for q in pct):
             raise ValueError(
                 "percentiles must be numbers in [0, 100]. Received: "
                 f"percentiles={self.percentiles!r}"
@@ -142,10 +154,6 @@ class FrameStats(TransformerMixin, BaseEstimator):
         if not stats and not pct:
             raise ValueError(
                 "At least one statistic is needed. Received: stats=(), percentiles=()"
-            )
-        if self.deltas not in (0, 1, 2):
-            raise ValueError(
-                f"deltas must be 0, 1 or 2. Received: deltas={self.deltas!r}"
             )
         return stats, pct
 
