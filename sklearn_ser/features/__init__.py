@@ -15,6 +15,7 @@ from ._base import (
     fix_frames,
 )
 from ._mfcc import LMFB, MFCC, STFT, MelSpectrogram, log_mel, melspectrogram, mfcc
+from ._entropy import EnergyEntropy, energy_entropy
 from ._frame_array import FrameArray
 from ._pooling import FrameStats
 from ._spectral import (
@@ -33,6 +34,7 @@ from ._windows import SlidingWindows
 
 __all__ = [
     "BaseAudioTransformer",
+    "EnergyEntropy",
     "FrameArray",
     "FrameFeatureTransformer",
     "FrameStats",
@@ -44,6 +46,7 @@ __all__ = [
     "TruncationWarning",
     "dct_matrix",
     "delta",
+    "energy_entropy",
     "fix_frames",
     "frame_signal",
     "frame_signals",
