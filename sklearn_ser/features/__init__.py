@@ -61,7 +61,7 @@ __all__ = [
     "stft",
 ]
 
-# image and music (B2)
+# image and music
 from ._image import SpectrogramImage  # noqa: E402
 from ._music import (  # noqa: E402
     chroma_filterbank,

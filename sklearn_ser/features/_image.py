@@ -284,8 +284,8 @@ class SpectrogramImage(BaseAudioTransformer):
 
     Memory: ``transform`` preallocates the output array and fills it
     ``batch_size`` clips at a time, decoding only those files, so the peak
-    is the output (``n * height * width * 3`` bytes for uint8: 638 MB for
-    RAVDESS + TESS at 224 x 224) plus one batch of spectrograms.
+    is the output (``n * height * width * 3`` bytes for uint8) plus one
+    batch of spectrograms; ``benchmarks/image_memory.py`` measures it.
 
     Parameters
     ----------
