@@ -151,6 +151,21 @@ def _layout(
     return buf, starts, n_frames
 
 
+def _signal_list(y):
+    """``(y, ys)``: one signal or an equal-length batch, as a list of signals."""
+    y = np.asarray(y)
+    if y.ndim not in (1, 2):
+        raise ValueError(f"y must be 1-D or 2-D. Received: y of shape {y.shape}")
+    return y, (list(y) if y.ndim == 2 else [y])
+
+
+def _per_signal(y, stacked, n_frames):
+    """Stacked frames of ``_signal_list(y)`` back in ``y``'s layout."""
+    if y.ndim == 1:
+        return stacked
+    return stacked.reshape(y.shape[0], int(n_frames[0]), -1)
+
+
 def frame_signal(
     *,
     y,
@@ -185,20 +200,16 @@ def frame_signal(
     _check_convention(convention)
     frame_length = _check_positive_int("frame_length", frame_length)
     hop_length = _check_positive_int("hop_length", hop_length)
-    y = np.asarray(y)
-    if y.ndim not in (1, 2):
-        raise ValueError(f"y must be 1-D or 2-D. Received: y of shape {y.shape}")
+    y, ys = _signal_list(y)
     frames, n_frames = frame_signals(
-        ys=list(y) if y.ndim == 2 else [y],
+        ys=ys,
         frame_length=frame_length,
         hop_length=hop_length,
         center=center,
         pad_mode=pad_mode,
         convention=convention,
     )
-    if y.ndim == 1:
-        return frames
-    return frames.reshape(y.shape[0], int(n_frames[0]), frame_length)
+    return _per_signal(y, frames, n_frames)
 
 
 def frame_signals(

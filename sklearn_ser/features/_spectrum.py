@@ -3,7 +3,14 @@
 import numpy as np
 import scipy.fft
 
-from ._framing import _windowed_frames, get_window, n_frames_for_length, preemphasis
+from ._framing import (
+    _per_signal,
+    _signal_list,
+    _windowed_frames,
+    get_window,
+    n_frames_for_length,
+    preemphasis,
+)
 from ._threads import single_threaded_blas
 from ._validation import _check_convention, _check_positive_int
 
@@ -123,6 +130,13 @@ def power_spectrum_frames(
         n_valid = np.array([y.shape[0] for y in ys], dtype=np.int64)
     else:
         n_valid = np.broadcast_to(np.asarray(n_samples, dtype=np.int64), (len(ys),))
+    n_frames = n_frames_for_length(
+        n_samples=n_valid,
+        frame_length=frame_length,
+        hop_length=hop_length,
+        center=center,
+        convention=convention,
+    ).astype(np.int64)
     left = frame_length // 2 if (center and convention == "librosa") else 0
     if left and pad_mode != "constant":
         # the (rare) non-zero centring padding is materialised: every signal
@@ -137,23 +151,8 @@ def power_spectrum_frames(
             ys = [preemphasis(y=y, coef=preemph) for y in ys]
             preemph = 0.0
         ys = [np.pad(y, (left, left), mode=pad_mode) for y in ys]
-        n_frames = n_frames_for_length(
-            n_samples=n_valid,
-            frame_length=frame_length,
-            hop_length=hop_length,
-            center=True,
-            convention=convention,
-        ).astype(np.int64)
         n_valid = n_valid + 2 * left
         left = 0
-    else:
-        n_frames = n_frames_for_length(
-            n_samples=n_valid,
-            frame_length=frame_length,
-            hop_length=hop_length,
-            center=center,
-            convention=convention,
-        ).astype(np.int64)
     n_bins = n_fft // 2 + 1
     n_cols = n_bins if post is None else int(n_out)
     n_sig = len(ys)
@@ -314,11 +313,9 @@ def stft(
     S : ndarray
         Shape (n_frames, n_fft // 2 + 1) or (n_signals, n_frames, n_fft // 2 + 1).
     """
-    y = np.asarray(y)
-    if y.ndim not in (1, 2):
-        raise ValueError(f"y must be 1-D or 2-D. Received: y of shape {y.shape}")
+    y, ys = _signal_list(y)
     out, n_frames = power_spectrum_frames(
-        ys=list(y) if y.ndim == 2 else [y],
+        ys=ys,
         n_fft=n_fft,
         hop_length=hop_length,
         win_length=win_length,
@@ -328,6 +325,4 @@ def stft(
         power=power,
         dtype=dtype,
     )
-    if y.ndim == 1:
-        return out
-    return out.reshape(y.shape[0], int(n_frames[0]), -1)
+    return _per_signal(y, out, n_frames)
