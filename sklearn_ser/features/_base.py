@@ -126,7 +126,7 @@ def _item_names(X, idx):
     for i in idx:
         item = items[i] if items is not None and i < len(items) else None
         if isinstance(item, (str, os.PathLike)):
-            names.append(repr(os.fspath(item)))
+            names.append(repr(str(os.fspath(item))))
         else:
             names.append(f"X[{i}]")
     return names
