@@ -8,8 +8,15 @@ keyword-only functions (:func:`stft`, :func:`mfcc`, :func:`mel_filterbank`, ...)
 """
 
 # core
-from ._base import BaseAudioTransformer, FrameFeatureTransformer, fix_frames
+from ._base import (
+    BaseAudioTransformer,
+    FrameFeatureTransformer,
+    TruncationWarning,
+    fix_frames,
+)
 from ._mfcc import LMFB, MFCC, STFT, MelSpectrogram, log_mel, melspectrogram, mfcc
+from ._entropy import EnergyEntropy, energy_entropy
+from ._frame_array import FrameArray
 from ._pooling import FrameStats
 from ._spectral import (
     dct_matrix,
@@ -27,6 +34,8 @@ from ._windows import SlidingWindows
 
 __all__ = [
     "BaseAudioTransformer",
+    "EnergyEntropy",
+    "FrameArray",
     "FrameFeatureTransformer",
     "FrameStats",
     "LMFB",
@@ -34,8 +43,10 @@ __all__ = [
     "MelSpectrogram",
     "STFT",
     "SlidingWindows",
+    "TruncationWarning",
     "dct_matrix",
     "delta",
+    "energy_entropy",
     "fix_frames",
     "frame_signal",
     "frame_signals",
@@ -50,22 +61,20 @@ __all__ = [
     "stft",
 ]
 
-# image and music (B2)
-from ._image import SpectrogramImage, write_png  # noqa: E402
+# image and music
+from ._image import SpectrogramImage  # noqa: E402
 from ._music import (  # noqa: E402
     chroma_filterbank,
     chroma_stft,
-    onset_strength,
     rms,
     spectral_bandwidth,
     spectral_centroid,
     spectral_flatness,
     spectral_flux,
     spectral_rolloff,
-    tempo,
-    tempogram,
     zero_crossing_rate,
 )
+from ._rhythm import onset_strength, tempo, tempogram  # noqa: E402
 from ._music_estimators import (  # noqa: E402
     Chroma,
     MusicFeatures,
@@ -90,7 +99,6 @@ __all__ += [
     "spectral_rolloff",
     "tempo",
     "tempogram",
-    "write_png",
     "zero_crossing_rate",
 ]
 

@@ -15,17 +15,20 @@ matrices) -> per-image min-max scaling -> grey replicated to three
 channels or a colour map. No file round trip, no matplotlib needed.
 """
 
-import numbers
 import os
 import struct
 import zlib
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseAudioTransformer
-from ._spectral import mel_filterbank, power_spectrum_frames
+from ._db import _floor_stacked, _to_db
+from ._mel import _filterbank_applier, mel_filterbank
+from ._spectrum import power_spectrum_frames, split_frames
 
-__all__ = ["SpectrogramImage", "colormap_lut", "resize_matrix", "write_png"]
+__all__ = ["SpectrogramImage", "colormap_lut", "resize_matrix"]
 
 _KINDS = ("stft", "mel")
 _INTERPOLATIONS = ("auto", "bilinear", "area")
@@ -133,11 +136,14 @@ def _png_chunk(tag, data):
     )
 
 
-def write_png(path, image):
+def _write_png(path, image):
     """Write an 8-bit grey ``(H, W)`` or RGB ``(H, W, 3)`` image as a PNG file.
 
-    A minimal encoder (zlib only, filter type 0); any image viewer, PIL or
-    matplotlib reads the result. Float images in [0, 1] are scaled to 0-255.
+    Private: ``SpectrogramImage(save_dir=...)`` writes its pictures with it
+    so that saving needs no imaging library. It is the smallest valid PNG
+    (zlib, filter type 0); to write images yourself use
+    ``matplotlib.pyplot.imsave`` or Pillow. Float images in [0, 1] are
+    scaled to 0-255.
 
     Returns
     -------
@@ -172,15 +178,10 @@ def write_png(path, image):
 # ------------------------------------------------------------ numerics
 def _db_spectrograms(waves, *, kind, sr, n_fft, hop_length, n_mels, top_db):
     """List of time-major dB spectrograms (per-signal ``top_db`` floor)."""
+    post, n_out = None, None
     if kind == "mel":
-        fbT = np.ascontiguousarray(
-            mel_filterbank(
-                sr=sr, n_fft=n_fft, n_mels=n_mels, htk=False, norm="slaney"
-            ).T
-        )
-        post, n_out = (lambda spec: spec @ fbT), n_mels
-    else:
-        post, n_out = None, None
+        fb = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, htk=False, norm="slaney")
+        post, n_out = _filterbank_applier(fb), n_mels
     stacked, n_frames = power_spectrum_frames(
         ys=waves,
         n_fft=n_fft,
@@ -189,14 +190,10 @@ def _db_spectrograms(waves, *, kind, sr, n_fft, hop_length, n_mels, top_db):
         post=post,
         n_out=n_out,
     )
-    np.maximum(stacked, np.float32(1e-10), out=stacked)
-    np.log10(stacked, out=stacked)
-    stacked *= 10.0
-    out = np.split(stacked, np.cumsum(n_frames)[:-1])
+    _to_db(stacked)
     if top_db is not None:
-        for s in out:
-            np.maximum(s, s.max() - top_db, out=s)
-    return out
+        _floor_stacked(stacked, n_frames, top_db)
+    return split_frames(stacked, n_frames)
 
 
 def _gather_form(M):
@@ -287,8 +284,8 @@ class SpectrogramImage(BaseAudioTransformer):
 
     Memory: ``transform`` preallocates the output array and fills it
     ``batch_size`` clips at a time, decoding only those files, so the peak
-    is the output (``n * height * width * 3`` bytes for uint8: 638 MB for
-    RAVDESS + TESS at 224 x 224) plus one batch of spectrograms.
+    is the output (``n * height * width * 3`` bytes for uint8) plus one
+    batch of spectrograms; ``benchmarks/image_memory.py`` measures it.
 
     Parameters
     ----------
@@ -372,45 +369,30 @@ class SpectrogramImage(BaseAudioTransformer):
         self.memory = memory
         self.verbose = verbose
 
-    def _validate_params(self):
-        if self.kind not in _KINDS:
-            raise ValueError(
-                f"kind must be one of {_KINDS}. Received: kind={self.kind!r}"
-            )
+    _parameter_constraints: dict = {
+        **BaseAudioTransformer._parameter_constraints,
+        "kind": [StrOptions(set(_KINDS))],
+        "size": [tuple, list],
+        "colormap": [str, None],
+        "dtype": [StrOptions(set(_DTYPES))],
+        "interpolation": [StrOptions(set(_INTERPOLATIONS))],
+        "top_db": [Interval(Real, 0, None, closed="neither"), None],
+        "n_fft": [Interval(Integral, 1, None, closed="left")],
+        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "n_mels": [Interval(Integral, 1, None, closed="left")],
+        "save_dir": [str, os.PathLike, None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def _check_params(self):
         size = self.size
-        if (
-            not isinstance(size, (tuple, list))
-            or len(size) != 2
-            or any(
-                isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1
-                for s in size
-            )
+        if len(size) != 2 or any(
+            isinstance(s, bool) or not isinstance(s, Integral) or s < 1 for s in size
         ):
             raise ValueError(
                 f"size must be (height, width), two positive integers. "
                 f"Received: size={size!r}"
             )
-        if self.dtype not in _DTYPES:
-            raise ValueError(
-                f"dtype must be one of {_DTYPES}. Received: dtype={self.dtype!r}"
-            )
-        if self.interpolation not in _INTERPOLATIONS:
-            raise ValueError(
-                f"interpolation must be one of {_INTERPOLATIONS}. "
-                f"Received: interpolation={self.interpolation!r}"
-            )
-        if self.top_db is not None and not (
-            isinstance(self.top_db, numbers.Real) and self.top_db > 0
-        ):
-            raise ValueError(
-                f"top_db must be > 0 or None. Received: top_db={self.top_db!r}"
-            )
-        for name in ("n_fft", "hop_length", "n_mels", "batch_size"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(
-                    f"{name} must be a positive integer. Received: {name}={v!r}"
-                )
         if self.colormap not in (None, "gray", "grey", "jet"):
             colormap_lut(self.colormap)  # raises with a clear message
 
@@ -467,7 +449,7 @@ class SpectrogramImage(BaseAudioTransformer):
                         name = f"{i:05d}_{stem}.png"
                     else:
                         name = f"{i:05d}.png"
-                    write_png(os.path.join(self.save_dir, name), out[i])
+                    _write_png(os.path.join(self.save_dir, name), out[i])
         return out
 
     def __sklearn_tags__(self):

@@ -1,5 +1,8 @@
 """Transformers for S4's music feature set.
 
+(Over 500 lines because of four public classes with full numpydoc; the
+engine proper, ``_music_chunk`` and ``_MusicBase``, is ~250 lines.)
+
 :class:`MusicFeatures` computes the whole set (spectral centroid, bandwidth,
 flatness, roll-off, flux, zero-crossing rate, RMS, chroma, tempo and MFCCs)
 from one STFT per clip and returns either one fixed-length vector per clip
@@ -17,24 +20,29 @@ function's (see :mod:`sklearn_ser.features._music` for the few documented
 choices, e.g. ``tuning=0.0`` for chroma).
 """
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import FrameFeatureTransformer, fix_frames
 from ._music import (
     chroma_filterbank,
-    onset_strength,
+    chroma_stft,
     rms,
     spectral_bandwidth,
     spectral_centroid,
     spectral_flatness,
     spectral_flux,
     spectral_rolloff,
-    tempo,
     zero_crossing_rate,
 )
-from ._spectral import dct_matrix, mel_filterbank, power_spectrum_frames, power_to_db
+from ._db import _floor_stacked, _to_db
+from ._dct import cepstra
+from ._mel import apply_mel, mel_filterbank
+from ._pooling import pool_frames
+from ._rhythm import onset_strength, tempo
+from ._spectrum import power_spectrum_frames
 
 __all__ = ["Chroma", "MusicFeatures", "SpectralDescriptors", "Tempo"]
 
@@ -52,20 +60,7 @@ SPECTRAL_FEATURES = (
 MUSIC_FEATURES = SPECTRAL_FEATURES + ("chroma", "mfcc", "tempo")
 STATS = ("mean", "std", "min", "max", "median")
 
-_CLIPS_PER_CHUNK = 32
 _ONSET_N_MELS = 128
-
-
-def _pool(frames, stats):
-    """(n_frames, k) -> (len(stats), k)."""
-    funcs = {
-        "mean": np.mean,
-        "std": np.std,
-        "min": np.min,
-        "max": np.max,
-        "median": np.median,
-    }
-    return np.stack([funcs[s](frames, axis=0) for s in stats])
 
 
 def _block_width(block, p):
@@ -77,12 +72,10 @@ def _block_width(block, p):
 
 
 def _music_chunk(waves, blocks, p):
-    """Frame-level blocks and per-clip tempo for a list of waveforms.
+    """The frames of a list of waveforms: a list of ``(n_frames_i, n_columns)``.
 
-    Returns ``(frames, globals_)``: ``frames`` a list of
-    ``(n_frames_i, n_frame_columns)`` float32 arrays (the per-frame blocks in
-    ``blocks`` order, tempo excluded) and ``globals_`` an ``(n_clips, n_glob)``
-    array (the tempo, when asked for).
+    Columns are the blocks in ``blocks`` order; the tempo, one number per
+    clip, is repeated on every frame.
     """
     sr, n_fft, hop = p["sr"], p["n_fft"], p["hop_length"]
     need_spec = any(b != "zero_crossing_rate" and b != "rms" for b in blocks)
@@ -116,10 +109,9 @@ def _music_chunk(waves, blocks, p):
                 fb = chroma_filterbank(
                     sr=sr, n_fft=n_fft, n_chroma=p["n_chroma"], tuning=p["tuning"]
                 )
-                raw = power @ fb.T
-                peak = raw.max(axis=-1, keepdims=True)
-                tiny = np.finfo(raw.dtype).tiny
-                stacked["chroma"] = raw / np.where(peak < tiny, 1.0, peak)
+                stacked["chroma"] = chroma_stft(S=power, filterbank=fb)
+            # the Mel -> dB -> DCT steps of MFCC (one place each); the dB
+            # floor is per clip
             mel_db = {}
             for n_mels in {
                 p["n_mels"] if "mfcc" in blocks else None,
@@ -128,15 +120,10 @@ def _music_chunk(waves, blocks, p):
                 basis = mel_filterbank(
                     sr=sr, n_fft=n_fft, n_mels=n_mels, htk=False, norm="slaney"
                 )
-                mel = power @ basis.T
-                # power_to_db per clip: its top_db floor is per signal
-                mel_db[n_mels] = [
-                    power_to_db(S=m, ref=1.0, amin=1e-10, top_db=80.0)
-                    for m in np.split(mel, bounds)
-                ]
+                mel_db[n_mels] = _to_db(apply_mel(S=power, fb=basis))
+                _floor_stacked(mel_db[n_mels], n_frames, 80.0)
             if "mfcc" in blocks:
-                D = dct_matrix(n_in=p["n_mels"], n_out=p["n_mfcc"])
-                per_clip["mfcc"] = [m @ D.T for m in mel_db[p["n_mels"]]]
+                stacked["mfcc"] = cepstra(log_mel=mel_db[p["n_mels"]], n_mfcc=p["n_mfcc"])
             if "tempo" in blocks:
                 tempi = [
                     tempo(
@@ -147,7 +134,7 @@ def _music_chunk(waves, blocks, p):
                         hop_length=hop,
                         start_bpm=p["start_bpm"],
                     )
-                    for m in mel_db[_ONSET_N_MELS]
+                    for m in np.split(mel_db[_ONSET_N_MELS], bounds)
                 ]
         for name, arr in list(stacked.items()):
             per_clip[name] = np.split(arr, bounds)
@@ -160,21 +147,17 @@ def _music_chunk(waves, blocks, p):
         per_clip["rms"] = [
             rms(y=w, frame_length=n_fft, hop_length=hop)[:, None] for w in waves
         ]
-    frame_blocks = [b for b in blocks if b != "tempo"]
     frames = []
     for i in range(len(waves)):
-        cols = [per_clip[b][i] for b in frame_blocks]
-        frames.append(
-            np.concatenate(cols, axis=1).astype(np.float32)
-            if cols
-            else np.zeros((1 + len(waves[i]) // hop, 0), np.float32)
-        )
-    glob = (
-        np.asarray(tempi, dtype=np.float32)[:, None]
-        if "tempo" in blocks
-        else np.zeros((len(waves), 0), np.float32)
-    )
-    return frames, glob
+        n_frames = 1 + len(waves[i]) // hop
+        cols = [
+            np.full((n_frames, 1), tempi[i], np.float32)
+            if b == "tempo"
+            else per_clip[b][i]
+            for b in blocks
+        ]
+        frames.append(np.concatenate(cols, axis=1).astype(np.float32))
+    return frames
 
 
 class _MusicBase(FrameFeatureTransformer):
@@ -194,25 +177,28 @@ class _MusicBase(FrameFeatureTransformer):
         }
 
     # ---- validation
-    def _validate_params(self):
-        for name in ("n_fft", "hop_length"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(
-                    f"{name} must be a positive integer. Received: {name}={v!r}"
-                )
+    _parameter_constraints: dict = {
+        **FrameFeatureTransformer._parameter_constraints,
+        "n_fft": [Interval(Integral, 1, None, closed="left")],
+        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "pooling": [StrOptions({"stats"}), None],
+        "roll_percent": [Interval(Real, 0, 1, closed="neither")],
+        "n_chroma": [Interval(Integral, 1, None, closed="left")],
+        "tuning": [Real],
+        "n_mfcc": [Interval(Integral, 1, None, closed="left")],
+        "n_mels": [Interval(Integral, 1, None, closed="left")],
+        "start_bpm": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def _check_params(self):
+        super()._check_params()
         blocks = self._blocks()
         if not blocks:
             raise ValueError(
                 f"features must name at least one feature. Received: "
                 f"features={getattr(self, 'features', blocks)!r}"
             )
-        pooling = getattr(self, "pooling", "stats")
-        if pooling not in ("stats", None):
-            raise ValueError(
-                f"pooling must be 'stats' or None. Received: pooling={pooling!r}"
-            )
-        if pooling == "stats":
+        if self._pooling() == "stats":
             stats = self.stats
             if (
                 isinstance(stats, str)
@@ -224,27 +210,11 @@ class _MusicBase(FrameFeatureTransformer):
                     f"stats must be a non-empty tuple of distinct names from {STATS}. "
                     f"Received: stats={stats!r}"
                 )
-        self._validate_length_params()
         p = self._params()
-        if not 0.0 < p["roll_percent"] < 1.0:
-            raise ValueError(
-                f"roll_percent must lie in (0, 1). Received: "
-                f"roll_percent={p['roll_percent']!r}"
-            )
-        for name in ("n_chroma", "n_mfcc", "n_mels"):
-            v = p[name]
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(
-                    f"{name} must be a positive integer. Received: {name}={v!r}"
-                )
         if "mfcc" in blocks and p["n_mfcc"] > p["n_mels"]:
             raise ValueError(
                 f"n_mfcc must be <= n_mels. Received: n_mfcc={p['n_mfcc']}, "
                 f"n_mels={p['n_mels']}"
-            )
-        if not p["start_bpm"] > 0:
-            raise ValueError(
-                f"start_bpm must be > 0. Received: start_bpm={p['start_bpm']!r}"
             )
         if "tempo" in blocks and p["sr"] / p["hop_length"] * 8.0 < 2:
             raise ValueError(
@@ -256,77 +226,34 @@ class _MusicBase(FrameFeatureTransformer):
     def _frame_params(self):
         return self.n_fft, self.hop_length, True, "librosa"
 
-    def _frames(self, waves):
-        blocks, p = self._blocks(), self._params()
-        chunks = [
-            waves[lo : lo + _CLIPS_PER_CHUNK]
-            for lo in range(0, len(waves), _CLIPS_PER_CHUNK)
-        ]
-        if self.n_jobs in (None, 1) or len(chunks) < 2:
-            results = [_music_chunk(c, blocks, p) for c in chunks]
-        else:  # numpy's FFT and BLAS release the GIL: threads suffice
-            from joblib import Parallel, delayed
-
-            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(_music_chunk)(c, blocks, p) for c in chunks
-            )
-        frames = [f for fr, _ in results for f in fr]
-        return frames, np.concatenate([g for _, g in results])
+    def _frames(self, waves, *, out=None, n_jobs=1):
+        """The hook: frames of a chunk of clips (see :class:`FrameFeatureTransformer`)."""
+        return _music_chunk(waves, self._blocks(), self._params())
 
     def _pooling(self):
         return getattr(self, "pooling", "stats")
 
-    def _finalize(self, raw):
-        frames, glob = raw
-        if self._pooling() == "stats":
-            n_cols = frames[0].shape[1] * len(self.stats) + glob.shape[1]
-            out = np.empty((len(frames), n_cols), dtype=np.float32)
-            for i, f in enumerate(frames):
-                pooled = []
-                col = 0
-                for b in self._blocks():
-                    if b == "tempo":
-                        pooled.append(glob[i])
-                        continue
-                    w = _block_width(b, self._params())
-                    pooled.append(_pool(f[:, col : col + w], self.stats).ravel())
-                    col += w
-                out[i] = np.concatenate(pooled)
-            return out
-        seqs = []
-        for i, f in enumerate(frames):
-            cols, col = [], 0
-            for b in self._blocks():
-                if b == "tempo":
-                    cols.append(np.broadcast_to(glob[i], (f.shape[0], glob.shape[1])))
-                    continue
-                w = _block_width(b, self._params())
-                cols.append(f[:, col : col + w])
-                col += w
-            seqs.append(np.concatenate(cols, axis=1))
-        return fix_frames(features=seqs, n_frames=self._target_frames())
+    def _finalize(self, raw, X=None):
+        if self._pooling() is None:
+            return super()._finalize(raw, X)
+        # the statistics are FrameStats' (pool_frames), over every frame
+        self._warn_truncation(raw.n_samples, X)
+        frames = raw.features
+        lengths = np.array([f.shape[0] for f in frames], dtype=np.int64)
+        padded = fix_frames(features=frames, n_frames=int(lengths.max()))
+        pooled = pool_frames(X=padded, lengths=lengths, stats=self.stats)
+        cols, col, p = [], 0, self._params()
+        for b in self._blocks():
+            w = _block_width(b, p)
+            if b == "tempo":  # one number per clip
+                cols.append(padded[:, 0, col : col + w])
+            else:
+                cols.extend(stat[:, col : col + w] for stat in pooled)
+            col += w
+        return np.concatenate(cols, axis=1).astype(np.float32)
 
     # ---- fitting
-    def fit(self, X, y=None):
-        """Validate the parameters.
-
-        With ``pooling=None`` and neither ``max_frames`` nor ``duration``,
-        also learn ``n_frames_`` (the longest training clip's frame count).
-        """
-        super(FrameFeatureTransformer, self).fit(X, y)
-        if self._needs_frame_count():
-            self.n_frames_ = max(int(f.shape[0]) for f in self._compute(X)[0])
-        return self
-
-    def fit_transform(self, X, y=None, **fit_params):
-        """Like ``fit(X).transform(X)`` but computes the features once."""
-        super(FrameFeatureTransformer, self).fit(X, y)
-        raw = self._compute(X)
-        if self._needs_frame_count():
-            self.n_frames_ = max(int(f.shape[0]) for f in raw[0])
-        return self._finalize(raw)
-
-    def _needs_frame_count(self):
+    def _learns_frame_count(self):
         return (
             self._pooling() is None
             and getattr(self, "max_frames", None) is None
@@ -371,7 +298,7 @@ class _MusicBase(FrameFeatureTransformer):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = self._needs_frame_count()
+        tags.requires_fit = self._learns_frame_count()
         return tags
 
 

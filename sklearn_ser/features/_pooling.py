@@ -1,29 +1,62 @@
 """Pool frame-level features ``(n_samples, n_frames, n_coeffs)`` into vectors."""
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, Options
 from sklearn.utils.validation import check_is_fitted
 
-from ._spectral import delta
+from ._delta import delta
+from ._frame_array import frame_lengths
+from ._validation import check_params
 
-__all__ = ["FrameStats", "valid_frame_counts"]
+__all__ = ["FrameStats", "pool_frames"]
 
 _STATS = ("mean", "std", "min", "max", "median")
 
 
-def valid_frame_counts(X):
-    """Frames before the trailing run of all-zero (padding) frames, per sample.
+def pool_frames(*, X, lengths, stats=("mean", "std"), percentiles=()):
+    """Statistics over the first ``lengths[i]`` frames of each sample.
 
-    Padding added by the frame-level transformers is all-zero rows at the
-    end; a sample whose frames are all zero keeps all of them (so its
-    statistics are 0, not NaN).
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_frames, n_coeffs)
+    lengths : ndarray of int, shape (n_samples,)
+        Real (non-padding) frames per sample; a sample with 0 real frames
+        is pooled over all its frames so that every output is finite.
+    stats : sequence of {"mean", "std", "min", "max", "median"}
+    percentiles : sequence of float in [0, 100]
+
+    Returns
+    -------
+    list of ndarray of shape (n_samples, n_coeffs), float64
+        One per statistic, ``stats`` then ``percentiles``.
     """
-    nonzero = np.any(X != 0, axis=2)  # (n, T)
+    X = np.asarray(X, dtype=np.float64)
     T = X.shape[1]
-    last = T - np.argmax(nonzero[:, ::-1], axis=1)  # index after last non-zero
-    return np.where(nonzero.any(axis=1), last, T)
+    counts = np.asarray(lengths, dtype=np.int64)
+    counts = np.where(counts > 0, np.minimum(counts, T), T)
+    mask = (np.arange(T)[None, :] < counts[:, None])[:, :, None]
+    out = []
+    c = counts[:, None].astype(np.float64)
+    mean = np.where(mask, X, 0.0).sum(axis=1) / c
+    for s in stats:
+        if s == "mean":
+            out.append(mean)
+        elif s == "std":
+            dev = np.where(mask, X - mean[:, None], 0.0)
+            out.append(np.sqrt((dev**2).sum(axis=1) / c))
+        elif s == "min":
+            out.append(np.where(mask, X, np.inf).min(axis=1))
+        elif s == "max":
+            out.append(np.where(mask, X, -np.inf).max(axis=1))
+        elif s == "median":
+            out.append(np.nanpercentile(np.where(mask, X, np.nan), 50.0, axis=1))
+    if len(percentiles):
+        P = np.nanpercentile(np.where(mask, X, np.nan), list(percentiles), axis=1)
+        out.extend(list(P))
+    return out
 
 
 class FrameStats(TransformerMixin, BaseEstimator):
@@ -35,10 +68,11 @@ class FrameStats(TransformerMixin, BaseEstimator):
     that).
 
     Padding does not bias the statistics: the frame-level transformers pad
-    with all-zero frames *at the end*, and with ``skip_padding=True`` the
-    trailing run of all-zero frames of each sample is left out (frames of
-    digital silence inside a signal are kept). A sample made only of zero
-    frames keeps them all, so every output is finite.
+    with zero frames *at the end* and return a
+    :class:`~sklearn_ser.features.FrameArray` whose ``lengths`` say how many
+    frames of each sample are real; with ``skip_padding=True`` only those
+    are pooled (frames of digital silence, even at the end, are real and
+    kept). A plain ndarray carries no lengths: all its frames are pooled.
 
     Parameters
     ----------
@@ -56,6 +90,7 @@ class FrameStats(TransformerMixin, BaseEstimator):
         (``f"{name}_{stat}"``; e.g. ``MFCC().feature_prefixes()``);
         ``None`` uses ``"x"``.
     skip_padding : bool, default=True
+        Pool only the ``lengths`` real frames of a ``FrameArray``.
 
     Attributes
     ----------
@@ -65,7 +100,9 @@ class FrameStats(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
+    >>> from sklearn_ser.features import FrameArray
     >>> X = np.zeros((2, 5, 3), np.float32); X[:, :3] = 1.0; X[1, :3, 0] = [1, 2, 3]
+    >>> X = FrameArray(X, lengths=[3, 3])  # what MFCC(...).transform returns
     >>> fs = FrameStats(stats=("mean", "max"), prefix="mfcc").fit(X)
     >>> fs.transform(X)[1, :3]
     array([2., 1., 1.], dtype=float32)
@@ -90,7 +127,17 @@ class FrameStats(TransformerMixin, BaseEstimator):
         self.prefix = prefix
         self.skip_padding = skip_padding
 
+    _parameter_constraints: dict = {
+        "stats": [str, list, tuple],
+        "percentiles": ["array-like"],
+        "deltas": [Options(Integral, {0, 1, 2})],
+        "delta_width": [Interval(Integral, 1, None, closed="left")],
+        "prefix": [str, "array-like", None],
+        "skip_padding": ["boolean"],
+    }
+
     def _validate_params(self):
+        check_params(self)
         stats = [self.stats] if isinstance(self.stats, str) else list(self.stats)
         bad = [s for s in stats if s not in _STATS]
         if bad or len(set(stats)) != len(stats):
@@ -99,7 +146,7 @@ class FrameStats(TransformerMixin, BaseEstimator):
                 f"Received: stats={self.stats!r}"
             )
         pct = list(self.percentiles)
-        if any(not isinstance(q, numbers.Real) or not 0 <= q <= 100 for q in pct):
+        if any(not isinstance(q, Real) or not 0 <= q <= 100 for q in pct):
             raise ValueError(
                 "percentiles must be numbers in [0, 100]. Received: "
                 f"percentiles={self.percentiles!r}"
@@ -107,10 +154,6 @@ class FrameStats(TransformerMixin, BaseEstimator):
         if not stats and not pct:
             raise ValueError(
                 "At least one statistic is needed. Received: stats=(), percentiles=()"
-            )
-        if self.deltas not in (0, 1, 2):
-            raise ValueError(
-                f"deltas must be 0, 1 or 2. Received: deltas={self.deltas!r}"
             )
         return stats, pct
 
@@ -167,40 +210,13 @@ class FrameStats(TransformerMixin, BaseEstimator):
             dtype=object,
         )
 
-    def _pool(self, X, mask, counts, stats, pct):
-        out = []
-        Xm = np.where(mask[:, :, None], X, 0.0)
-        c = counts[:, None].astype(np.float64)
-        mean = Xm.sum(axis=1) / c
-        for s in stats:
-            if s == "mean":
-                out.append(mean)
-            elif s == "std":
-                var = (np.where(mask[:, :, None], X - mean[:, None], 0.0) ** 2).sum(
-                    1
-                ) / c
-                out.append(np.sqrt(var))
-            elif s == "min":
-                out.append(np.where(mask[:, :, None], X, np.inf).min(axis=1))
-            elif s == "max":
-                out.append(np.where(mask[:, :, None], X, -np.inf).max(axis=1))
-            elif s == "median":
-                pct_s = [50.0]
-                out.append(
-                    np.nanpercentile(
-                        np.where(mask[:, :, None], X, np.nan), pct_s, axis=1
-                    )[0]
-                )
-        if pct:
-            P = np.nanpercentile(np.where(mask[:, :, None], X, np.nan), pct, axis=1)
-            out.extend(list(P))
-        return out
-
     def transform(self, X):
         """Pool each sample's valid frames. Returns ``(n_samples, n_features)``."""
         check_is_fitted(self)
         stats, pct = self._validate_params()
+        carried = getattr(X, "lengths", None)
         X = self._check_X(X)
+        lengths = frame_lengths(X) if carried is None else carried
         if X.shape[2] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[2]} coefficients per frame, FrameStats was "
@@ -210,9 +226,9 @@ class FrameStats(TransformerMixin, BaseEstimator):
         out_dtype = X.dtype if X.dtype.kind == "f" else np.float64
         Xd = X.astype(np.float64)
         T = X.shape[1]
-        counts = valid_frame_counts(X) if self.skip_padding else np.full(len(X), T)
-        mask = np.arange(T)[None, :] < counts[:, None]
-        parts = self._pool(Xd, mask, counts, stats, pct)
+        counts = lengths if self.skip_padding else np.full(len(X), T)
+        counts = np.where(counts > 0, np.minimum(counts, T), T)
+        parts = pool_frames(X=Xd, lengths=counts, stats=stats, percentiles=pct)
         d = Xd
         for _ in range(self.deltas):
             d = np.stack(
@@ -224,7 +240,7 @@ class FrameStats(TransformerMixin, BaseEstimator):
                     for i, k in enumerate(counts)
                 ]
             )
-            parts += self._pool(d, mask, counts, stats, pct)
+            parts += pool_frames(X=d, lengths=counts, stats=stats, percentiles=pct)
         return np.concatenate(parts, axis=1).astype(out_dtype)
 
     def __sklearn_tags__(self):

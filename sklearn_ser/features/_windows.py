@@ -1,10 +1,13 @@
 """Cut frame-level features into overlapping windows of frames (S1)."""
 
-import numbers
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_params
 
 __all__ = ["SlidingWindows"]
 
@@ -48,13 +51,13 @@ class SlidingWindows(TransformerMixin, BaseEstimator):
         self.window = window
         self.hop = hop
 
+    _parameter_constraints: dict = {
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "hop": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def _validate_params(self):
-        for name in ("window", "hop"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(
-                    f"{name} must be a positive integer. Received: {name}={v!r}"
-                )
+        check_params(self)
 
     @staticmethod
     def _check_X(X):

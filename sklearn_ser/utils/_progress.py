@@ -1,13 +1,10 @@
-"""A dependency-free progress bar for long loops (extraction, loading)."""
-
-import sys
-import time
+"""Progress bars for long loops (extraction, loading), drawn by tqdm."""
 
 __all__ = ["progress"]
 
 
 def progress(iterable, *, total=None, desc="", verbose=True, file=None, every=0.2):
-    """Yield from ``iterable``, drawing a one-line progress bar on stderr.
+    """Yield from ``iterable``, with a :mod:`tqdm` progress bar when ``verbose``.
 
     Parameters
     ----------
@@ -17,45 +14,14 @@ def progress(iterable, *, total=None, desc="", verbose=True, file=None, every=0.
     desc : str
         Label printed before the bar.
     verbose : bool or int
-        When false, items are yielded with no output at all.
+        When false, ``iterable`` is returned as it is (no output at all).
     file : file-like or None
         Where to draw; ``sys.stderr`` by default.
     every : float
-        Minimum seconds between redraws.
+        Minimum seconds between redraws (tqdm's ``mininterval``).
     """
     if not verbose:
-        yield from iterable
-        return
-    file = sys.stderr if file is None else file
-    if total is None:
-        try:
-            total = len(iterable)
-        except TypeError:
-            total = None
-    start = last = time.perf_counter()
-    n = 0
+        return iterable
+    from tqdm.auto import tqdm
 
-    def draw(final=False):
-        elapsed = time.perf_counter() - start
-        if total:
-            frac = n / total
-            bar = "#" * int(30 * frac)
-            rate = n / elapsed if elapsed > 0 else 0.0
-            eta = (total - n) / rate if rate > 0 else 0.0
-            line = (
-                f"\r{desc} [{bar:<30}] {n}/{total} "
-                f"{elapsed:6.1f}s elapsed, {eta:6.1f}s left"
-            )
-        else:
-            line = f"\r{desc} {n} items, {elapsed:6.1f}s"
-        file.write(line + ("\n" if final else ""))
-        file.flush()
-
-    for item in iterable:
-        yield item
-        n += 1
-        now = time.perf_counter()
-        if now - last >= every:
-            draw()
-            last = now
-    draw(final=True)
+    return tqdm(iterable, total=total, desc=desc, file=file, mininterval=every)

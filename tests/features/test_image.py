@@ -12,8 +12,8 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import SVC
 
 from sklearn_ser import Pipeline
-from sklearn_ser.features import SpectrogramImage, write_png
-from sklearn_ser.features._image import colormap_lut, resize_matrix
+from sklearn_ser.features import SpectrogramImage
+from sklearn_ser.features._image import _write_png, colormap_lut, resize_matrix
 from sklearn_ser.io import load_audio
 
 SR = 22050
@@ -167,11 +167,13 @@ def test_batches_and_caching_do_not_change_images(tmp_path):
 
 def test_write_png_round_trip(tmp_path):
     rgb = np.random.default_rng(0).integers(0, 256, size=(7, 11, 3), dtype=np.uint8)
-    np.testing.assert_array_equal(_read_png(write_png(tmp_path / "a.png", rgb)), rgb)
+    written = _write_png(tmp_path / "a.png", rgb)
+    np.testing.assert_array_equal(_read_png(written), rgb)
     grey = rgb[..., 0]
-    np.testing.assert_array_equal(_read_png(write_png(tmp_path / "g.png", grey)), grey)
+    written = _write_png(tmp_path / "g.png", grey)
+    np.testing.assert_array_equal(_read_png(written), grey)
     with pytest.raises(ValueError, match="Received: shape=\\(2, 2, 4\\)"):
-        write_png(tmp_path / "x.png", np.zeros((2, 2, 4), np.uint8))
+        _write_png(tmp_path / "x.png", np.zeros((2, 2, 4), np.uint8))
 
 
 def test_save_dir_writes_one_png_per_clip(tmp_path):

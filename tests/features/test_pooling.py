@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_ser.features import MFCC, FrameStats
-from sklearn_ser.features._pooling import valid_frame_counts
+from sklearn_ser.features import MFCC, FrameArray, FrameStats
 
 
 @pytest.fixture
@@ -15,7 +14,7 @@ def ragged(rng):
     X = np.zeros((3, 10, 3))
     for i, f in enumerate(frames):
         X[i, : len(f)] = f
-    return X, frames
+    return FrameArray(X, lengths=lengths), frames
 
 
 def test_stats_ignore_padding(ragged):
@@ -40,14 +39,59 @@ def test_stats_ignore_padding(ragged):
     assert not np.allclose(biased[0, :3], frames[0].mean(0))
 
 
-def test_inner_zero_frames_are_kept_and_all_zero_samples_are_finite():
+def test_zero_frames_are_real_unless_lengths_say_padding():
     X = np.zeros((2, 6, 2))
-    X[0, :2] = 1.0  # frames 2..5 zero: trailing padding
-    X[0, 4] = 2.0  # ...but frame 4 is real, so frames 2, 3 (inner silence) count
-    assert list(valid_frame_counts(X)) == [5, 6]
+    X[0, :2] = 1.0  # frames 2..5 are zero
+    # a plain array carries no lengths: every frame is real, zeros included
     out = FrameStats(stats=("mean", "std")).fit_transform(X)
-    np.testing.assert_allclose(out[0, :2], [4 / 5, 4 / 5])
-    assert np.all(out[1] == 0) and np.isfinite(out).all()
+    np.testing.assert_allclose(out[0, :2], [2 / 6, 2 / 6])
+    # lengths say frames 4, 5 are padding: frames 2, 3 (silence) still count
+    out = FrameStats(stats=("mean", "std")).fit_transform(
+        FrameArray(X, lengths=[4, 0])
+    )
+    np.testing.assert_allclose(out[0, :2], [2 / 4, 2 / 4])
+    assert np.all(out[1] == 0) and np.isfinite(out).all()  # 0 frames: all pooled
+
+
+def test_frame_array_lengths_follow_sample_selection(ragged):
+    from sklearn.utils import _safe_indexing
+
+    X, _ = ragged
+    assert X[[2, 0]].lengths.tolist() == [10, 7]
+    assert X[1:].lengths.tolist() == [4, 10]
+    assert _safe_indexing(X, [1, 2]).lengths.tolist() == [4, 10]
+    assert X.take([0], axis=0).lengths.tolist() == [7]
+    assert X[:, :5].lengths.tolist() == [5, 4, 5]
+    assert type(X[:, 2:]) is np.ndarray and type(X * 2) is np.ndarray
+    import pickle
+
+    assert pickle.loads(pickle.dumps(X)).lengths.tolist() == [7, 4, 10]
+    with pytest.raises(ValueError, match="lengths"):
+        FrameArray(np.zeros((2, 3, 1)), lengths=[1, 4])
+
+
+@pytest.mark.data
+def test_trailing_silence_of_real_audio_is_not_dropped_as_padding(ravdess_files):
+    """Chroma of digital silence is exactly 0: real frames, not padding (issue 10)."""
+    from sklearn_ser.features import MusicFeatures
+    from sklearn_ser.io import load_audio
+
+    speech = load_audio(ravdess_files[0], sr=22050)
+    y = np.concatenate([speech, np.zeros(2 * 22050, np.float32)])  # 2 s of silence
+    chroma = MusicFeatures(features=("chroma",), pooling=None).fit([y, speech])
+    X = chroma.transform([y, speech])
+    n_y = 1 + len(y) // 512
+    assert X.lengths.tolist() == [n_y, 1 + len(speech) // 512]
+    assert not X[0, n_y - 20 :].any()  # the silent tail is exactly 0
+    pooled = FrameStats(stats=("mean",)).fit_transform(X)
+    # the mean over every real frame, silence included (not only the speech)
+    np.testing.assert_allclose(pooled[0], X[0, :n_y].mean(0), rtol=1e-6)
+    assert pooled[0].sum() < FrameStats(stats=("mean",)).fit_transform(
+        X[:, : n_y - 2 * 22050 // 512]
+    )[0].sum()
+    # and MusicFeatures' own statistics agree with FrameStats'
+    direct = MusicFeatures(features=("chroma",), stats=("mean",)).fit_transform([y])
+    np.testing.assert_allclose(direct[0], pooled[0], rtol=1e-5)
 
 
 def test_pooling_real_transformer_output_matches_unpadded(rng):
