@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..io import AudioLoadError, as_waveforms
+from ..utils._validation import to_builtin
 from ._stream import StreamResampler, iter_audio_blocks
 from ._vad import EnergyVAD
 
@@ -102,7 +103,7 @@ class Timeline:
         """A list of dicts, one per segment: start, end, label, ``p_<class>``."""
         cols = self._columns()
         return [
-            dict(zip(cols, [s.start, s.end, _plain(s.label), *map(float, s.proba)]))
+            dict(zip(cols, [s.start, s.end, to_builtin(s.label), *map(float, s.proba)]))
             for s in self.segments
         ]
 
@@ -128,17 +129,13 @@ class Timeline:
         return float(sum(s.duration for s in self.segments))
 
 
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
-
-
 def _write_csv(fh, columns, segments, *, header):
     w = csv.writer(fh, lineterminator="\n")
     if header:
         w.writerow(columns)
     for s in segments:
         w.writerow(
-            [f"{s.start:.2f}", f"{s.end:.2f}", _plain(s.label)]
+            [f"{s.start:.2f}", f"{s.end:.2f}", to_builtin(s.label)]
             + [f"{p:.4f}" for p in s.proba]
         )
 
@@ -385,7 +382,7 @@ class _Engine:
         f0, f1, cls, psum, nf = self.seg
         self.seg = None
         t = self.fl / self.sr
-        return [Segment(float(f0 * t), float(f1 * t), _plain(self.classes[cls]),
+        return [Segment(float(f0 * t), float(f1 * t), to_builtin(self.classes[cls]),
                         (psum / nf).astype(np.float32))]
 
     def _trim(self):
