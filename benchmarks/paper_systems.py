@@ -171,7 +171,7 @@ SYSTEMS = {
 
 
 def _load(corpus, data_home):
-    from sklearn_ser.datasets._catalog import load_corpus
+    from sklearn_ser.datasets._registry import load_corpus
 
     return load_corpus(corpus, data_home)
 

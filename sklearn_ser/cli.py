@@ -44,7 +44,7 @@ import warnings
 
 import numpy as np
 
-from .datasets._catalog import list_corpora
+from .datasets._registry import list_corpora
 from .utils._validation import to_builtin
 
 __all__ = ["main"]
@@ -277,7 +277,7 @@ def _log(args, msg):
 
 
 def _load_corpus(args):
-    from .datasets._catalog import get_corpus_spec, load_corpus
+    from .datasets._registry import get_corpus_spec, load_corpus
 
     spec = get_corpus_spec(args.corpus)
     if not spec.needs_data_home and args.data_home:

@@ -31,7 +31,7 @@ def build_pipeline(random_state=0):
 
 
 def main(argv=None):
-    from .datasets._catalog import list_corpora, load_corpus
+    from .datasets._registry import list_corpora, load_corpus
 
     parser = argparse.ArgumentParser(
         prog="python -m sklearn_ser.quickstart",

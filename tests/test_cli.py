@@ -494,7 +494,7 @@ def test_bad_file_names_point_to_the_on_bad_name_flag(tmp_path):
 
 def test_cli_quickstart_and_benchmarks_read_one_registry(capsys):
     from sklearn_ser import quickstart
-    from sklearn_ser.datasets._catalog import list_corpora
+    from sklearn_ser.datasets._registry import list_corpora
     from sklearn_ser.pipelines import get_pipeline
 
     assert main(["list"]) == 0
