@@ -7,21 +7,25 @@ import numpy as np
 import pytest
 
 import sklearn_ser.datasets as ds
-from sklearn_ser.cli import CORPORA as CLI_CORPORA
+from sklearn_ser.cli import main as cli_main
 from sklearn_ser.datasets import CORPORA, CorpusSpec, get_corpus_spec, list_corpora
 from sklearn_ser.datasets._base import _BadName, _compile
 from sklearn_ser.datasets._registry import load_corpus
 from sklearn_ser.datasets._spec import load_spec
 
 
-def test_every_row_has_its_loader_and_the_cli_lists_every_row():
+def test_every_row_has_its_loader_and_the_cli_lists_every_row(capsys):
     assert list(list_corpora()) == list(CORPORA)
     for name, spec in CORPORA.items():
         assert spec.name == name and spec.description
         assert callable(getattr(ds, spec.loader)) and spec.loader in ds.__all__
+    assert cli_main(["list"]) == 0
+    listed = capsys.readouterr().out
+    corpus_part = listed[listed.index("\ncorpora"):]
+    positions = [corpus_part.find(f"\n  {name} ") for name in CORPORA]
+    assert -1 not in positions and positions == sorted(positions)
     for name in ("crema_d", "emodb", "turev_db", "ravdess", "tess", "sample"):
-        assert name in CLI_CORPORA
-    assert list(CLI_CORPORA) == list(CORPORA)
+        assert name in CORPORA
     with pytest.raises(ValueError, match="Received: corpus='nope'"):
         get_corpus_spec("nope")
 
