@@ -2,6 +2,11 @@
 
 from dataclasses import dataclass, field
 
+from ._corpus_split import (
+    EMOBOX_RAVDESS_FOLDS,
+    CrossCorpusSplit,
+    PredefinedSpeakerFolds,
+)
 from ._split import (
     FileKFold,
     LeaveOneSpeakerOut,
@@ -144,6 +149,21 @@ _REGISTRY = {
         "",
         True,
         lambda rs: LeaveOneSpeakerOut(),
+        None,
+    ),
+    "emobox-ravdess": (
+        "EmoBox's 6 fixed RAVDESS actor folds (4 test actors each; Ma et al., 2024)",
+        "",
+        True,
+        lambda rs: PredefinedSpeakerFolds(EMOBOX_RAVDESS_FOLDS),
+        None,
+    ),
+    "cross-corpus": (
+        "train on one corpus, test on another, every direction "
+        "(groups '<corpus>/<speaker>', see load_cross_corpus)",
+        "",
+        True,
+        lambda rs: CrossCorpusSplit(),
         None,
     ),
 }
