@@ -15,6 +15,7 @@ and a speaker-independent ``cv`` (e.g. ``get_protocol("speaker-kfold")``).
 from ._corpus_split import (
     EMOBOX_RAVDESS_FOLDS,
     CrossCorpusSplit,
+    InnerSpeakerKFold,
     PredefinedSpeakerFolds,
     corpus_of,
 )
@@ -38,6 +39,7 @@ from ._split import (
 __all__ = [
     "EMOBOX_RAVDESS_FOLDS",
     "CrossCorpusSplit",
+    "InnerSpeakerKFold",
     "PredefinedSpeakerFolds",
     "corpus_of",
     "EvaluationResult",

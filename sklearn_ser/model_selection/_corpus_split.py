@@ -7,14 +7,22 @@ and as ``protocol=`` in :func:`~sklearn_ser.model_selection.evaluate`.
 """
 
 import re
+import warnings
 
 import numpy as np
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-from ._split import _BaseSplitter, _check_groups, _n_samples
+from ._split import (
+    SpeakerIndependenceWarning,
+    _BaseSplitter,
+    _check_groups,
+    _n_samples,
+)
 
 __all__ = [
     "EMOBOX_RAVDESS_FOLDS",
     "CrossCorpusSplit",
+    "InnerSpeakerKFold",
     "PredefinedSpeakerFolds",
     "corpus_of",
 ]
@@ -232,3 +240,70 @@ class CrossCorpusSplit(_BaseSplitter):
             names = sorted(np.unique(corpus_of(groups)).tolist())
             text += f" Corpora: {', '.join(names)}."
         return [text]
+
+
+class InnerSpeakerKFold(_BaseSplitter):
+    """Inner (tuning) cross-validation grouped by speaker, for any speaker count.
+
+    Meant as the ``cv`` of a ``GridSearchCV`` / ``BayesSearchCV`` run inside
+    the training part of an outer speaker-independent split, so that
+    hyper-parameters are chosen on speakers the candidate model was not
+    trained on: :class:`~sklearn.model_selection.StratifiedGroupKFold` with
+    ``min(n_splits, n_speakers)`` folds. A training part with a single
+    speaker (TESS leave-one-speaker-out) cannot be split by speaker; it is
+    then split by files (``StratifiedKFold``) with a
+    :class:`SpeakerIndependenceWarning`. Either way nothing of the outer
+    test speakers is involved, since they are not in the data it splits.
+
+    Parameters
+    ----------
+    n_splits : int, default=3
+    random_state : int or None, default=0
+        Seed of the (shuffled) stratified group folds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.repeat([1, 2, 3, 4], 4); y = np.tile([0, 1], 8)
+    >>> [np.unique(g[te]).tolist() for _, te in InnerSpeakerKFold(2).split(y=y, groups=g)]
+    [[2, 3], [1, 4]]
+    """
+
+    def __init__(self, n_splits=3, *, random_state=0):
+        self.n_splits = n_splits
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        if groups is not None and len(np.unique(groups)) >= 2:
+            return min(self.n_splits, len(np.unique(groups)))
+        return self.n_splits
+
+    def split_with_validation(self, X=None, y=None, groups=None):
+        if not isinstance(self.n_splits, (int, np.integer)) or self.n_splits < 2:
+            raise ValueError(
+                f"n_splits must be an int >= 2. Received: n_splits={self.n_splits!r}"
+            )
+        n = _n_samples(X, y, groups)
+        groups = _check_groups(groups, n)
+        yy = np.zeros(n) if y is None else np.asarray(y)
+        empty = np.array([], dtype=int)
+        k = len(np.unique(groups))
+        if k >= 2:
+            cv = StratifiedGroupKFold(
+                min(self.n_splits, k), shuffle=True, random_state=self.random_state
+            )
+            splits = cv.split(np.zeros((n, 1)), yy, groups)
+        else:
+            warnings.warn(
+                "InnerSpeakerKFold: the data holds one speaker, so the inner "
+                f"folds split its files ({self.n_splits}-fold stratified), "
+                "not speakers.",
+                SpeakerIndependenceWarning,
+                stacklevel=2,
+            )
+            cv = StratifiedKFold(
+                self.n_splits, shuffle=True, random_state=self.random_state
+            )
+            splits = cv.split(np.zeros((n, 1)), yy)
+        for train, test in splits:
+            yield train, empty, test

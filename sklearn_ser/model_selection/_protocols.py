@@ -13,6 +13,7 @@ from ._split import (
     RandomHoldout,
     SpeakerHoldout,
     SpeakerKFold,
+    _groups_request,
 )
 
 __all__ = ["Protocol", "get_protocol", "list_protocols", "PROTOCOL_ALIASES"]
@@ -55,6 +56,9 @@ class Protocol:
 
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.splitter.get_n_splits(X, y, groups)
+
+    def get_metadata_routing(self):
+        return _groups_request(f"Protocol {self.name!r}")
 
     def explain(self, groups=None):
         """Notes on how this protocol treats the given speakers (list of str)."""

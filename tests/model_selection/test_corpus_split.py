@@ -100,3 +100,31 @@ def test_cross_corpus_on_real_data(data_root, ravdess_root, tess_root):
     (tr0, te0), (tr1, te1) = cv.split(groups=b.groups)
     assert set(b.corpus[tr0]) == {"RAVDESS"} and set(b.corpus[te0]) == {"TESS"}
     np.testing.assert_array_equal(tr1, te0)
+
+
+def test_inner_speaker_kfold_groups_by_speaker_and_falls_back(recwarn):
+    import sklearn
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    from sklearn_ser.model_selection import InnerSpeakerKFold, SpeakerIndependenceWarning
+
+    g = np.repeat(np.arange(6), 10)
+    y = np.tile([0, 1], 30)
+    splits = list(InnerSpeakerKFold(3).split(None, y, g))
+    assert len(splits) == 3
+    for tr, te in splits:
+        assert not set(g[tr]) & set(g[te])
+    one = np.zeros(30, dtype=int)
+    with pytest.warns(SpeakerIndependenceWarning, match="one speaker"):
+        assert len(list(InnerSpeakerKFold(3).split(None, y[:30], one))) == 3
+    # metadata routing reaches it inside a search
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    with sklearn.config_context(enable_metadata_routing=True):
+        search = GridSearchCV(LogisticRegression(), {"C": [0.1, 1]}, cv=InnerSpeakerKFold(3))
+        search.fit(X, y, groups=g)
+        assert search.n_splits_ == 3
+        s = cross_validate(
+            LogisticRegression(), X, y, cv=get_protocol("speaker-kfold"), params={"groups": g}
+        )
+        assert len(s["test_score"]) == 5
