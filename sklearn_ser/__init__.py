@@ -28,6 +28,7 @@ _SUBMODULES = [
     "models",
     "plotting",
     "timeline",
+    "preprocessing",
     "utils",
 ]
 

@@ -20,6 +20,7 @@ from ._ravdess_tess import (
     load_ravdess_tess,
     load_tess,
 )
+from ._cross_corpus import CROSS_CORPUS_EMOTIONS, load_cross_corpus
 from ._registry import CORPORA, get_corpus_spec, list_corpora
 from ._sample import SAMPLE_DIR, load_sample
 from ._spec import CorpusSpec
@@ -27,6 +28,7 @@ from ._spec import CorpusSpec
 __all__ = [
     "AUDIO_EXTENSIONS",
     "CORPORA",
+    "CROSS_CORPUS_EMOTIONS",
     "CorpusSpec",
     "DATA_HOME_ENV",
     "RAVDESS_SPEECH_MD5",
@@ -39,6 +41,7 @@ __all__ = [
     "get_data_home",
     "list_corpora",
     "load_crema_d",
+    "load_cross_corpus",
     "load_emodb",
     "load_folder",
     "load_ravdess",

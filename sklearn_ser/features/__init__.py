@@ -106,3 +106,12 @@ __all__ += [
 from ._disk import FeatureShards, extract_to_disk  # noqa: E402
 
 __all__ += ["FeatureShards", "extract_to_disk"]
+
+# openSMILE functionals (eGeMAPS, ComParE); opensmile itself loads lazily
+from ._opensmile import (  # noqa: E402
+    OPENSMILE_FEATURE_SETS,
+    OpenSmileFunctionals,
+    opensmile_functionals,
+)
+
+__all__ += ["OPENSMILE_FEATURE_SETS", "OpenSmileFunctionals", "opensmile_functionals"]
