@@ -218,15 +218,17 @@ class UtteranceCMVN(TransformerMixin, BaseEstimator):
     produced by :mod:`sklearn_ser.features`) has every bin centred (and,
     with ``with_std``, scaled to unit variance) over its own frames
     (cepstral mean and variance normalisation). Stateless, uses nothing
-    across utterances, so it is strict by construction. The trailing
-    all-zero padding frames of the frame-level transformers are left out
-    of the statistics and stay zero.
+    across utterances, so it is strict by construction. When ``X`` is a
+    :class:`~sklearn_ser.features.FrameArray` (the output of the frame-level
+    transformers), its padding frames (past ``X.lengths``) are left out of
+    the statistics and stay zero, and the output carries the same lengths;
+    a plain array has all its frames taken as real.
 
     Parameters
     ----------
     with_std : bool, default=True
     skip_padding : bool, default=True
-        Ignore (and keep at zero) each sample's trailing all-zero frames.
+        Ignore (and keep at zero) the padding frames a ``FrameArray`` carries.
     eps : float, default=1e-8
 
     Attributes
@@ -236,7 +238,8 @@ class UtteranceCMVN(TransformerMixin, BaseEstimator):
 
     Examples
     --------
-    >>> X = np.array([[[1.0, 2.0], [3.0, 6.0], [0.0, 0.0]]])
+    >>> from sklearn_ser.features import FrameArray
+    >>> X = FrameArray(np.array([[[1.0, 2.0], [3.0, 6.0], [0.0, 0.0]]]), lengths=[2])
     >>> UtteranceCMVN().fit_transform(X)[0].tolist()
     [[-1.0, -1.0], [1.0, 1.0], [0.0, 0.0]]
     """
@@ -263,9 +266,10 @@ class UtteranceCMVN(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Normalise each utterance over its own (non-padding) frames."""
-        from ..features._pooling import valid_frame_counts
+        from ..features._frame_array import FrameArray, frame_lengths
 
         check_is_fitted(self)
+        carried = frame_lengths(X)
         X = self._check(X)
         if X.shape[2] != self.n_features_in_:
             raise ValueError(
@@ -273,10 +277,7 @@ class UtteranceCMVN(TransformerMixin, BaseEstimator):
                 f"{self.n_features_in_}. Received: X with shape {X.shape}"
             )
         n, T, _ = X.shape
-        if self.skip_padding:
-            lengths = valid_frame_counts(X)
-        else:
-            lengths = np.full(n, T)
+        lengths = carried if self.skip_padding else np.full(n, T)
         mask = (np.arange(T)[None, :] < lengths[:, None])[:, :, None]
         cnt = lengths[:, None, None].astype(np.float64)
         mu = np.where(mask, X, 0).sum(axis=1, keepdims=True) / cnt
@@ -285,7 +286,8 @@ class UtteranceCMVN(TransformerMixin, BaseEstimator):
             var = np.where(mask, out**2, 0).sum(axis=1, keepdims=True) / cnt
             sd = np.sqrt(var)
             out = out / np.where(sd < self.eps, 1.0, sd)
-        return np.where(mask, out, 0).astype(X.dtype, copy=False)
+        out = np.where(mask, out, 0).astype(X.dtype, copy=False)
+        return FrameArray(out, lengths=carried)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -119,9 +119,13 @@ def test_estimator_contract(rng, routing):
 
 
 def test_utterance_cmvn_ignores_and_keeps_padding(rng):
+    from sklearn_ser.features import FrameArray
+
     X = rng.normal(loc=3.0, scale=2.0, size=(4, 10, 5)).astype(np.float32)
     X[1, 6:] = 0.0  # trailing padding of a shorter utterance
+    X = FrameArray(X, lengths=[10, 6, 10, 10])
     out = UtteranceCMVN().fit_transform(X)
+    assert out.lengths.tolist() == [10, 6, 10, 10]
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out[1, 6:], 0.0)
     np.testing.assert_allclose(out[1, :6].mean(0), 0, atol=1e-5)
