@@ -150,10 +150,11 @@ def _add_data_options(p, allow_all=False):
     m = p.add_argument_group("model")
     m.add_argument(
         "--pipeline",
-        default="mfcc-svm",
+        default="compare-logreg",
         type=_choice("pipeline", _pipeline_names()),
         metavar="NAME",
-        help="named pipeline (see `list`; default: mfcc-svm)",
+        help="named pipeline (see `list`; default: compare-logreg, the best "
+        "speaker-independent one)",
     )
     m.add_argument(
         "--protocol",

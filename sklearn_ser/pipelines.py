@@ -216,18 +216,16 @@ def _opensmile_logreg(feature_set, C, n_components=None):
     """openSMILE functionals -> standardise [-> PCA] -> class-balanced LogReg."""
 
     def build(rs):
-        from sklearn.decomposition import PCA
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler
 
         from . import Pipeline
         from .features import OpenSmileFunctionals
+        from .preprocessing import CappedPCA
 
         steps = [OpenSmileFunctionals(feature_set=feature_set), StandardScaler()]
         if n_components:
-            steps.append(
-                PCA(n_components, svd_solver="randomized", random_state=rs)
-            )
+            steps.append(CappedPCA(n_components=n_components, random_state=rs))
         clf = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
         return Pipeline([*steps, clf])
 
@@ -372,7 +370,7 @@ _SPECS = [
     ),
     PipelineSpec(
         "compare-logreg",
-        "openSMILE ComParE_2016 functionals -> standardise -> PCA 300 -> LogReg "
+        "openSMILE ComParE_2016 functionals -> standardise -> PCA (<= 300) -> LogReg "
         "(class-balanced)",
         "",
         "emobox-ravdess",

@@ -20,7 +20,7 @@ import time
 
 __all__ = ["build_pipeline", "main"]
 
-PIPELINE = "mfcc-stats-svm"
+PIPELINE = "compare-logreg"
 
 
 def build_pipeline(random_state=0):

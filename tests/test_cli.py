@@ -53,6 +53,8 @@ def test_train_output_format(tmp_path, capsys):
             "train",
             "--corpus",
             "sample",
+            "--pipeline",
+            "mfcc-svm",
             "--protocol",
             "paper",
             "--limit",
@@ -235,7 +237,8 @@ def test_bad_arguments_exit_2_with_one_line(argv, needle, capsys):
             "set the SER_DATA environment variable",
         ),
         (
-            ["train", "--corpus", "sample", "--set", "svc__bogus=1", "--out", "x"],
+            ["train", "--corpus", "sample", "--pipeline", "mfcc-svm", "--set",
+             "svc__bogus=1", "--out", "x"],
             "Unknown parameter",
         ),
         (["predict", "/nonexistent/model.joblib", "a.wav"], "no such model file"),

@@ -3,9 +3,12 @@
 ``SpeakerNormalizer(mode="strict")`` uses statistics of the training
 speakers only; ``mode="transductive"`` normalises each speaker with its own
 statistics (needs the test speaker's unlabelled audio). ``UtteranceCMVN``
-normalises frame-level features within each utterance.
+normalises frame-level features within each utterance. ``CappedPCA`` keeps at
+most ``n_components`` components, so a pipeline sized for a full corpus
+still fits a small one.
 """
 
+from ._pca import CappedPCA
 from ._speaker import SpeakerNormalizer, UtteranceCMVN
 
-__all__ = ["SpeakerNormalizer", "UtteranceCMVN"]
+__all__ = ["CappedPCA", "SpeakerNormalizer", "UtteranceCMVN"]
