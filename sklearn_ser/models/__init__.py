@@ -91,3 +91,15 @@ __all__ += [
     "HuBERTFeatures",
     "load_speech_encoder",
 ]
+
+# speaker-independent models and training-only augmentation (issue 11)
+from ._augment import AttentionPooling, MixupBatches, SpecAugment  # noqa: E402
+from ._crnn import CRNN, build_crnn  # noqa: E402
+
+__all__ += [
+    "AttentionPooling",
+    "CRNN",
+    "MixupBatches",
+    "SpecAugment",
+    "build_crnn",
+]

@@ -1,0 +1,340 @@
+"""Speaker-independent accuracy of the log-Mel CRNN and its training-only augmentations.
+
+The ablation ladder (each row adds one technique to the row above):
+
+- ``crnn``: :class:`sklearn_ser.models.CRNN` on 64-band log-Mel (3 s,
+  20 ms hop), utterance-level normalisation, class-balanced weights;
+- ``+specaug``: SpecAugment time/frequency masks (training only);
+- ``+mixup``: mixup batches (alpha 0.2, training only);
+- ``+wave``: one waveform-augmented copy of every training clip
+  (:class:`sklearn_ser.augment.WaveformAugmenter`: speed 0.9-1.1, pitch
+  +-2 semitones, babble of 3 other *training* speakers, Gaussian noise);
+- ``+pretrain``: the network first trained on the other corpus (TESS for
+  RAVDESS folds, RAVDESS for TESS folds), then fine-tuned (``init_from=``).
+
+Protocols (nothing computed from test speakers: every number is strict):
+
+- ``emobox-ravdess``: RAVDESS speech, 8 classes, the EmoBox 6 actor folds;
+  early stopping on 3 *training* actors held out (speaker-grouped);
+- ``tess-loso``: TESS, train on one speaker, test on the other, both ways;
+  early stopping on 15 % of the training speaker's files (TESS has no third
+  speaker).
+
+Metrics per fold: UAR (balanced accuracy), WAR (accuracy), macro F1; the
+table gives mean +- std over folds.
+
+Examples
+--------
+::
+
+    python benchmarks/speaker_independent_neural.py --help
+    python benchmarks/speaker_independent_neural.py --protocol emobox-ravdess --folds 0
+    python benchmarks/speaker_independent_neural.py --protocol tess-loso --profile quick
+
+Results go to ``benchmarks/results/speaker_independent_neural_<protocol>_<profile>.json``
+and ``.md`` with a description of the machine.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from _machine import machine_info, machine_markdown  # noqa: E402
+
+#: EmoBox RAVDESS test actors per fold (Ma et al., Interspeech 2024).
+EMOBOX_RAVDESS_FOLDS = (
+    (1, 11, 20, 21),
+    (4, 10, 12, 14),
+    (8, 9, 19, 23),
+    (3, 5, 7, 24),
+    (2, 15, 16, 18),
+    (6, 13, 17, 22),
+)
+
+LADDER = ("crnn", "+specaug", "+mixup", "+wave", "+pretrain")
+
+PROFILES = {
+    # epochs are an upper bound: early stopping (patience) ends most runs;
+    # "quick" halves the CRNN's default widths for a shared 2-core CPU
+    "quick": {
+        "epochs": 30,
+        "patience": 6,
+        "pretrain_epochs": 12,
+        "net": {
+            "conv_filters": (8, 16, 32),
+            "rnn_units": 32,
+            "attention_units": 32,
+            "dense_units": 32,
+            "learning_rate": 2e-3,
+        },
+    },
+    "paper": {"epochs": 60, "patience": 10, "pretrain_epochs": 30, "net": {}},
+}
+
+SR = 16000
+DURATION = 3.0
+
+
+def _features():
+    from sklearn_ser.features import LMFB
+
+    return LMFB(
+        sr=SR,
+        n_fft=1024,
+        win_length=640,
+        hop_length=320,
+        window="hann",
+        n_mels=64,
+        convention="librosa",
+        duration=DURATION,
+    )
+
+
+def _model(config, net, epochs, patience, validation_data, seed, init_from=None):
+    from sklearn_ser.models import CRNN
+
+    steps = LADDER[: LADDER.index(config) + 1]
+    return CRNN(
+        spec_augment="+specaug" in steps,
+        mixup_alpha=0.2 if "+mixup" in steps else 0.0,
+        epochs=epochs,
+        batch_size=32,
+        validation_data=validation_data,
+        early_stopping_patience=patience,
+        reduce_lr_patience=None if patience is None else max(2, patience // 2),
+        init_from=init_from,
+        random_state=seed,
+        **net,
+    )
+
+
+def _load(corpus, data_home):
+    import numpy as np
+
+    from sklearn_ser.datasets import TESS_TO_RAVDESS, load_ravdess, load_tess
+    from sklearn_ser.io import as_waveforms, fix_length
+
+    bunch = (load_ravdess if corpus == "ravdess" else load_tess)(data_home)
+    waves = as_waveforms(list(bunch.data), SR)
+    n = int(DURATION * SR)
+    W = np.stack([fix_length(np.asarray(w, np.float32), n) for w in waves])
+    y = np.asarray(bunch.target)
+    if corpus == "tess":
+        y = np.asarray([TESS_TO_RAVDESS.get(v, v) for v in y])
+    return W, y, np.asarray(bunch.groups)
+
+
+def _folds(protocol, groups, seed):
+    """(train, validation, test) index arrays; validation from training speakers."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    if protocol == "emobox-ravdess":
+        actor = np.asarray([int(str(g).split("_")[-1]) for g in groups])
+        for test_actors in EMOBOX_RAVDESS_FOLDS:
+            test = np.flatnonzero(np.isin(actor, test_actors))
+            train_actors = np.setdiff1d(np.unique(actor), test_actors)
+            val_actors = rng.choice(train_actors, size=3, replace=False)
+            val = np.flatnonzero(np.isin(actor, val_actors))
+            train = np.flatnonzero(~np.isin(actor, (*test_actors, *val_actors)))
+            yield train, val, test, {"test_speakers": list(test_actors)}
+    else:
+        for spk in np.unique(groups):
+            test = np.flatnonzero(groups == spk)
+            tr = rng.permutation(np.flatnonzero(groups != spk))
+            n_val = int(round(0.15 * tr.size))
+            yield np.sort(tr[n_val:]), np.sort(tr[:n_val]), test, {
+                "test_speakers": [str(spk)]
+            }
+
+
+def _scores(y_true, y_pred):
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
+
+    return {
+        "uar": float(balanced_accuracy_score(y_true, y_pred)),
+        "war": float(accuracy_score(y_true, y_pred)),
+        "macro_f1": float(f1_score(y_true, y_pred, average="macro")),
+    }
+
+
+def run(protocol, profile, folds, configs, data_home, seed=0, verbose=0, on_row=None):
+    import numpy as np
+
+    from sklearn_ser.augment import WaveformAugmenter
+
+    prof = PROFILES[profile]
+    corpus, other = (
+        ("ravdess", "tess") if protocol == "emobox-ravdess" else ("tess", "ravdess")
+    )
+    W, y, groups = _load(corpus, data_home)
+    feats = _features().fit(W[:1])
+    F = feats.transform(W)
+    pretrained = None
+    rows = {c: [] for c in configs}
+    for k, (tr, va, te, info) in enumerate(_folds(protocol, groups, seed)):
+        if folds is not None and k not in folds:
+            continue
+        aug_F = None
+        for config in configs:
+            steps = LADDER[: LADDER.index(config) + 1]
+            t0 = time.time()
+            X_fit, y_fit = F[tr], y[tr]
+            if "+wave" in steps:
+                if aug_F is None:
+                    aug = WaveformAugmenter(n_copies=1, random_state=seed + k)
+                    W_res, y_res = aug.fit_resample(W[tr], y[tr], groups=groups[tr])
+                    aug_F = (feats.transform(W_res[len(tr) :]), y_res[len(tr) :])
+                X_fit = np.concatenate([X_fit, aug_F[0]])
+                y_fit = np.concatenate([y_fit, aug_F[1]])
+            init = None
+            if "+pretrain" in steps:
+                if pretrained is None:
+                    Wo, yo, _ = _load(other, data_home)
+                    Fo = feats.transform(Wo)
+                    pretrained = _model(
+                        "+mixup",
+                        prof["net"],
+                        prof["pretrain_epochs"],
+                        None,
+                        None,
+                        seed,
+                    ).fit(Fo, yo)
+                init = pretrained
+            clf = _model(
+                config,
+                prof["net"],
+                prof["epochs"],
+                prof["patience"],
+                (F[va], y[va]),
+                seed,
+                init,
+            )
+            clf.fit(X_fit, y_fit)
+            pred = clf.predict(F[te])
+            row = {
+                "fold": k,
+                **info,
+                **_scores(y[te], pred),
+                "n_train": int(len(y_fit)),
+                "epochs_run": int(clf.n_epochs_),
+                "fit_seconds": round(time.time() - t0, 1),
+                "load": os.getloadavg()[0],
+            }
+            if verbose:
+                print(config, json.dumps(row), flush=True)
+            rows[config].append(row)
+            if on_row is not None:
+                on_row(rows)
+    return rows
+
+
+def _summary(rows):
+    import numpy as np
+
+    out = {}
+    for config, rs in rows.items():
+        if not rs:
+            continue
+        out[config] = {
+            m: [float(np.mean([r[m] for r in rs])), float(np.std([r[m] for r in rs]))]
+            for m in ("uar", "war", "macro_f1")
+        }
+        out[config]["n_folds"] = len(rs)
+    return out
+
+
+def _markdown(result, info):
+    lines = [
+        f"# Speaker-independent neural ablation: {result['protocol']} "
+        f"({result['profile']} profile)",
+        "",
+        "Strict: no statistic of a test speaker is used anywhere. "
+        "Mean +- std over folds.",
+        "",
+        "| system | folds | UAR | WAR | macro F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for config, s in result["summary"].items():
+        cells = " | ".join(f"{s[m][0]:.3f} +- {s[m][1]:.3f}" for m in ("uar", "war", "macro_f1"))
+        lines.append(f"| {config} | {s['n_folds']} | {cells} |")
+    lines += ["", "Per fold:", "", "| system | fold | test speakers | UAR | epochs | fit s | load |",
+              "|---|---|---|---|---|---|---|"]
+    for config, rs in result["rows"].items():
+        for r in rs:
+            lines.append(
+                f"| {config} | {r['fold']} | {r['test_speakers']} | {r['uar']:.3f} | "
+                f"{r['epochs_run']} | {r['fit_seconds']} | {r['load']:.1f} |"
+            )
+    lines += ["", f"Command: `{result['command']}`", "", machine_markdown(info)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--protocol", choices=("emobox-ravdess", "tess-loso"), default="emobox-ravdess"
+    )
+    parser.add_argument("--profile", choices=tuple(PROFILES), default="quick")
+    parser.add_argument(
+        "--folds", type=int, nargs="*", default=None, help="fold indices (default: all)"
+    )
+    parser.add_argument(
+        "--configs", nargs="*", choices=LADDER, default=list(LADDER),
+        help="rows of the ablation ladder to run",
+    )
+    parser.add_argument("--data-home", default=None, help="corpora folder (else SER_DATA)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tag", default="", help="suffix of the result file names")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(2)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+
+    info = machine_info()
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    stem = f"speaker_independent_neural_{args.protocol}_{args.profile}{args.tag}"
+
+    def write(rows):
+        result = _result(args, argv, rows, info)
+        (out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (out / f"{stem}.md").write_text(_markdown(result, info))
+        return result
+
+    rows = run(
+        args.protocol, args.profile, args.folds, args.configs, args.data_home,
+        seed=args.seed, verbose=args.verbose, on_row=write,
+    )
+    print(_markdown(write(rows), info))
+
+
+def _result(args, argv, rows, info):
+    return {
+        "protocol": args.protocol,
+        "profile": args.profile,
+        "strict": True,
+        "settings": PROFILES[args.profile],
+        "command": "python benchmarks/speaker_independent_neural.py "
+        + " ".join(sys.argv[1:] if argv is None else argv),
+        "summary": _summary(rows),
+        "rows": rows,
+        "machine": info,
+    }
+
+
+if __name__ == "__main__":
+    main()
