@@ -28,6 +28,7 @@ _SUBMODULES = [
     "model_selection",
     "models",
     "plotting",
+    "preprocessing",
     "utils",
 ]
 

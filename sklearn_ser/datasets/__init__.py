@@ -19,11 +19,13 @@ from ._corpora import (
     load_tess,
     load_turev_db,
 )
+from ._cross_corpus import CROSS_CORPUS_EMOTIONS, load_cross_corpus
 from ._fetch import RAVDESS_SPEECH_MD5, RAVDESS_SPEECH_URL, fetch_ravdess
 from ._sample import SAMPLE_DIR, load_sample
 
 __all__ = [
     "AUDIO_EXTENSIONS",
+    "CROSS_CORPUS_EMOTIONS",
     "DATA_HOME_ENV",
     "RAVDESS_SPEECH_MD5",
     "RAVDESS_SPEECH_URL",
@@ -33,6 +35,7 @@ __all__ = [
     "fetch_ravdess",
     "get_data_home",
     "load_crema_d",
+    "load_cross_corpus",
     "load_emodb",
     "load_folder",
     "load_ravdess",

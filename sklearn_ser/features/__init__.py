@@ -93,3 +93,12 @@ __all__ += [
     "write_png",
     "zero_crossing_rate",
 ]
+
+# openSMILE functionals (eGeMAPS, ComParE); opensmile itself loads lazily
+from ._opensmile import (  # noqa: E402
+    OPENSMILE_FEATURE_SETS,
+    OpenSmileFunctionals,
+    opensmile_functionals,
+)
+
+__all__ += ["OPENSMILE_FEATURE_SETS", "OpenSmileFunctionals", "opensmile_functionals"]

@@ -12,6 +12,13 @@ directly on Pipelines; pass speakers with ``search.fit(X, y, groups=groups)``
 and a speaker-independent ``cv`` (e.g. ``get_protocol("speaker-kfold")``).
 """
 
+from ._corpus_split import (
+    EMOBOX_RAVDESS_FOLDS,
+    CrossCorpusSplit,
+    InnerSpeakerKFold,
+    PredefinedSpeakerFolds,
+    corpus_of,
+)
 from ._evaluate import (
     EvaluationResult,
     evaluate,
@@ -30,6 +37,11 @@ from ._split import (
 )
 
 __all__ = [
+    "EMOBOX_RAVDESS_FOLDS",
+    "CrossCorpusSplit",
+    "InnerSpeakerKFold",
+    "PredefinedSpeakerFolds",
+    "corpus_of",
     "EvaluationResult",
     "FileKFold",
     "LeaveOneSpeakerOut",

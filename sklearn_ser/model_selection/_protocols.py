@@ -2,12 +2,18 @@
 
 from dataclasses import dataclass, field
 
+from ._corpus_split import (
+    EMOBOX_RAVDESS_FOLDS,
+    CrossCorpusSplit,
+    PredefinedSpeakerFolds,
+)
 from ._split import (
     FileKFold,
     LeaveOneSpeakerOut,
     RandomHoldout,
     SpeakerHoldout,
     SpeakerKFold,
+    _groups_request,
 )
 
 __all__ = ["Protocol", "get_protocol", "list_protocols", "PROTOCOL_ALIASES"]
@@ -50,6 +56,9 @@ class Protocol:
 
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.splitter.get_n_splits(X, y, groups)
+
+    def get_metadata_routing(self):
+        return _groups_request(f"Protocol {self.name!r}")
 
     def explain(self, groups=None):
         """Notes on how this protocol treats the given speakers (list of str)."""
@@ -144,6 +153,21 @@ _REGISTRY = {
         "",
         True,
         lambda rs: LeaveOneSpeakerOut(),
+        None,
+    ),
+    "emobox-ravdess": (
+        "EmoBox's 6 fixed RAVDESS actor folds (4 test actors each; Ma et al., 2024)",
+        "",
+        True,
+        lambda rs: PredefinedSpeakerFolds(EMOBOX_RAVDESS_FOLDS),
+        None,
+    ),
+    "cross-corpus": (
+        "train on one corpus, test on another, every direction "
+        "(groups '<corpus>/<speaker>', see load_cross_corpus)",
+        "",
+        True,
+        lambda rs: CrossCorpusSplit(),
         None,
     ),
 }

@@ -100,8 +100,25 @@ def _plain(v):
     return v.item() if isinstance(v, np.generic) else v
 
 
+def _groups_request(owner):
+    """Metadata routing: a splitter consumes ``groups`` in ``split``.
+
+    Lets scikit-learn route ``groups`` to our splitters when metadata routing
+    is enabled (``cross_validate(..., params={"groups": g})``), as it does
+    for its own group splitters.
+    """
+    from sklearn.utils.metadata_routing import MetadataRequest
+
+    request = MetadataRequest(owner=owner)
+    request.split.add_request(param="groups", alias=True)
+    return request
+
+
 class _BaseSplitter:
     """Shared behaviour: ``split`` derived from ``split_with_validation``."""
+
+    def get_metadata_routing(self):
+        return _groups_request(type(self).__name__)
 
     def split(self, X=None, y=None, groups=None):
         for train, _val, test in self.split_with_validation(X, y, groups):

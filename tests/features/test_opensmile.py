@@ -1,0 +1,77 @@
+"""OpenSmileFunctionals against openSMILE's own process_file, on real RAVDESS."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sklearn_ser.features import OPENSMILE_FEATURE_SETS, OpenSmileFunctionals
+from sklearn_ser.io import AudioLoadError, load_audio
+
+pytestmark = pytest.mark.data
+
+
+@pytest.fixture(scope="module")
+def few_ravdess(ravdess_files):
+    # 4 actors, different emotions and lengths
+    return [ravdess_files[i] for i in (0, 77, 500, 1439)]
+
+
+@pytest.mark.parametrize("feature_set", ["eGeMAPSv02", "ComParE_2016"])
+def test_matches_opensmile_process_file(feature_set, few_ravdess):
+    """The corpus is 16 kHz 16-bit FLAC, so our decoding (soundfile, float32)
+    and openSMILE's (audiofile) give the same samples: agreement is to float32
+    rounding (rtol 1e-5, atol 1e-6; measured: identical)."""
+    import opensmile
+
+    smile = opensmile.Smile(
+        feature_set=getattr(opensmile.FeatureSet, feature_set),
+        feature_level=opensmile.FeatureLevel.Functionals,
+    )
+    ref = np.concatenate([smile.process_file(f).to_numpy() for f in few_ravdess])
+    est = OpenSmileFunctionals(feature_set=feature_set)
+    out = est.fit_transform(few_ravdess)
+    assert out.dtype == np.float32
+    assert out.shape == (4, OPENSMILE_FEATURE_SETS[feature_set])
+    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(est.get_feature_names_out(), smile.feature_names)
+
+
+def test_paths_equal_waveforms_and_n_jobs_does_not_matter(few_ravdess, tmp_path):
+    est = OpenSmileFunctionals()
+    by_path = est.fit_transform(few_ravdess)
+    waves = [load_audio(f, sr=16000) for f in few_ravdess]
+    np.testing.assert_array_equal(est.transform(waves), by_path)
+    mixed = [few_ravdess[0], waves[1], few_ravdess[2], waves[3]]
+    np.testing.assert_array_equal(est.transform(mixed), by_path)
+    threaded = OpenSmileFunctionals(n_jobs=2, memory=tmp_path).fit_transform(
+        few_ravdess * 5
+    )
+    np.testing.assert_array_equal(threaded, np.tile(by_path, (5, 1)))
+    assert any(tmp_path.rglob("output.pkl"))  # cached
+
+
+def test_pandas_output_uses_opensmile_names(few_ravdess):
+    df = OpenSmileFunctionals().set_output(transform="pandas").fit_transform(
+        few_ravdess[:1]
+    )
+    assert df.columns[0] == "F0semitoneFrom27.5Hz_sma3nz_amean"
+
+
+def test_bad_input_errors(bad_inputs_dir, few_ravdess):
+    with pytest.raises(AudioLoadError, match="empty.wav"):
+        OpenSmileFunctionals().fit_transform([str(bad_inputs_dir / "empty.wav")])
+    with pytest.raises(ValueError, match="feature_set='IS09'"):
+        OpenSmileFunctionals(feature_set="IS09").fit_transform(few_ravdess[:1])
+    with pytest.raises(AudioLoadError, match="wrap it in a list"):
+        OpenSmileFunctionals().fit_transform(few_ravdess[0])
+
+
+def test_import_does_not_load_opensmile():
+    code = (
+        "import sys, sklearn_ser, sklearn_ser.features, sklearn_ser.preprocessing;"
+        "print('opensmile' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
