@@ -165,7 +165,10 @@ def _scores(y_true, y_pred):
     }
 
 
-def run(protocol, profile, folds, configs, data_home, seed=0, verbose=0, on_row=None):
+def run(
+    protocol, profile, folds, configs, data_home, seed=0, verbose=0, on_row=None,
+    rows=None,
+):
     import numpy as np
 
     from sklearn_ser.augment import WaveformAugmenter
@@ -178,7 +181,9 @@ def run(protocol, profile, folds, configs, data_home, seed=0, verbose=0, on_row=
     feats = _features().fit(W[:1])
     F = feats.transform(W)
     pretrained = None
-    rows = {c: [] for c in configs}
+    rows = {} if rows is None else rows
+    for c in configs:
+        rows.setdefault(c, [])
     for k, (tr, va, te, info) in enumerate(_folds(protocol, groups, seed)):
         if folds is not None and k not in folds:
             continue
@@ -273,7 +278,9 @@ def _markdown(result, info):
                 f"| {config} | {r['fold']} | {r['test_speakers']} | {r['uar']:.3f} | "
                 f"{r['epochs_run']} | {r['fit_seconds']} | {r['load']:.1f} |"
             )
-    lines += ["", f"Command: `{result['command']}`", "", machine_markdown(info)]
+    lines += ["", "Commands (run in this order):", ""]
+    lines += [f"    {c}" for c in result["commands"]]
+    lines += ["", machine_markdown(info)]
     return "\n".join(lines) + "\n"
 
 
@@ -295,6 +302,10 @@ def main(argv=None):
     parser.add_argument("--data-home", default=None, help="corpora folder (else SER_DATA)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="", help="suffix of the result file names")
+    parser.add_argument(
+        "--append", action="store_true",
+        help="add the rows to an existing result file (same protocol, profile, tag)",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0)
     args = parser.parse_args(argv)
 
@@ -309,27 +320,36 @@ def main(argv=None):
     out.mkdir(exist_ok=True)
     stem = f"speaker_independent_neural_{args.protocol}_{args.profile}{args.tag}"
 
+    previous = None
+    commands = []
+    if args.append and (out / f"{stem}.json").is_file():
+        old = json.loads((out / f"{stem}.json").read_text())
+        previous = old["rows"]
+        commands = old["commands"]
+
     def write(rows):
-        result = _result(args, argv, rows, info)
+        result = _result(args, argv, rows, info, commands)
         (out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
         (out / f"{stem}.md").write_text(_markdown(result, info))
         return result
 
     rows = run(
         args.protocol, args.profile, args.folds, args.configs, args.data_home,
-        seed=args.seed, verbose=args.verbose, on_row=write,
+        seed=args.seed, verbose=args.verbose, on_row=write, rows=previous,
     )
     print(_markdown(write(rows), info))
 
 
-def _result(args, argv, rows, info):
+def _result(args, argv, rows, info, commands):
+    command = "python benchmarks/speaker_independent_neural.py " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
     return {
         "protocol": args.protocol,
         "profile": args.profile,
         "strict": True,
         "settings": PROFILES[args.profile],
-        "command": "python benchmarks/speaker_independent_neural.py "
-        + " ".join(sys.argv[1:] if argv is None else argv),
+        "commands": [*commands, command],
         "summary": _summary(rows),
         "rows": rows,
         "machine": info,

@@ -46,6 +46,7 @@ def build_crnn(
     kernel_size=3,
     pool_size=(2, 2),
     conv_dropout=0.1,
+    bn_momentum=0.9,
     rnn_units=64,
     bidirectional=True,
     attention_units=64,
@@ -72,6 +73,10 @@ def build_crnn(
         Max-pooling after each block.
     conv_dropout : float, default=0.1
         Dropout after each block (0 omits it).
+    bn_momentum : float, default=0.9
+        Momentum of the batch-normalisation moving statistics (Keras'
+        default 0.99 leaves them far from the data after the few hundred
+        steps a small corpus gives).
     rnn_units : int, default=64
         Units of the GRU over time; 0 gives a CNN with attention pooling.
     bidirectional : bool, default=True
@@ -115,6 +120,7 @@ def build_crnn(
     _check_int("dense_units", dense_units, 0)
     _check_rate("conv_dropout", conv_dropout)
     _check_rate("dropout", dropout)
+    _check_rate("bn_momentum", bn_momentum)
     pool = tuple(int(p) for p in pool_size)
     if len(pool) != 2 or min(pool) < 1:
         raise ValueError(
@@ -150,7 +156,7 @@ def build_crnn(
         x = layers.Conv2D(
             int(f), int(kernel_size), padding="same", use_bias=False, name=f"conv{i}"
         )(x)
-        x = layers.BatchNormalization(name=f"bn{i}")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn{i}")(x)
         x = layers.ReLU(name=f"relu{i}")(x)
         x = layers.MaxPooling2D(pool, name=f"pool{i}")(x)
         if conv_dropout:
@@ -192,6 +198,7 @@ class CRNN(BaseSERClassifier):
     kernel_size : int, default=3
     pool_size : tuple of int, default=(2, 2)
     conv_dropout : float, default=0.1
+    bn_momentum : float, default=0.9
     rnn_units : int, default=64
         0: CNN with attention pooling (no GRU).
     bidirectional : bool, default=True
@@ -231,6 +238,7 @@ class CRNN(BaseSERClassifier):
         "kernel_size",
         "pool_size",
         "conv_dropout",
+        "bn_momentum",
         "rnn_units",
         "bidirectional",
         "attention_units",
@@ -251,6 +259,7 @@ class CRNN(BaseSERClassifier):
         kernel_size=3,
         pool_size=(2, 2),
         conv_dropout=0.1,
+        bn_momentum=0.9,
         rnn_units=64,
         bidirectional=True,
         attention_units=64,
@@ -273,6 +282,7 @@ class CRNN(BaseSERClassifier):
         self.kernel_size = kernel_size
         self.pool_size = pool_size
         self.conv_dropout = conv_dropout
+        self.bn_momentum = bn_momentum
         self.rnn_units = rnn_units
         self.bidirectional = bidirectional
         self.attention_units = attention_units
