@@ -59,6 +59,9 @@ EMOBOX_RAVDESS_FOLDS = (
 )
 
 LADDER = ("crnn", "+specaug", "+mixup", "+wave", "+pretrain")
+#: The seed papers' sequence models on the same protocol and inner validation
+#: (MFCC 40 at 16 kHz, 3 s, 20 ms hop; class-balanced weights).
+OTHERS = ("s1-cnn-gru", "s3-lstm")
 
 PROFILES = {
     # epochs are an upper bound: early stopping (patience) ends most runs;
@@ -94,6 +97,40 @@ def _features():
         n_mels=64,
         convention="librosa",
         duration=DURATION,
+    )
+
+
+def _mfcc():
+    from sklearn_ser.features import MFCC
+
+    return MFCC(
+        sr=SR, n_mfcc=40, n_fft=1024, win_length=640, hop_length=320,
+        window="hann", duration=DURATION,
+    )
+
+
+def _other_model(config, epochs, patience, seed):
+    """(feature function of MFCC frames, unfitted classifier) of a seed system."""
+    from sklearn_ser.features import SlidingWindows
+    from sklearn_ser.models import LSTMClassifier, SequenceCNN
+
+    common = dict(
+        epochs=epochs,
+        early_stopping_patience=patience,
+        reduce_lr_patience=max(2, patience // 2),
+        class_weight="balanced",
+        random_state=seed,
+    )
+    if config == "s1-cnn-gru":
+        # S1's audio branch: 40-frame windows every 20 frames, CNN + GRU head
+        windows = SlidingWindows(window=40, hop=20)
+        return (
+            lambda M: windows.fit_transform(M),
+            SequenceCNN(head="gru", learning_rate=1e-3, batch_size=16, **common),
+        )
+    return (
+        lambda M: M,
+        LSTMClassifier(units=(64,), dropout=0.3, learning_rate=1e-3, **common),
     )
 
 
@@ -180,6 +217,7 @@ def run(
     W, y, groups = _load(corpus, data_home)
     feats = _features().fit(W[:1])
     F = feats.transform(W)
+    M = _mfcc().fit(W[:1]).transform(W) if set(configs) & set(OTHERS) else None
     pretrained = None
     rows = {} if rows is None else rows
     for c in configs:
@@ -189,8 +227,16 @@ def run(
             continue
         aug_F = None
         for config in configs:
-            steps = LADDER[: LADDER.index(config) + 1]
             t0 = time.time()
+            if config in OTHERS:
+                view, clf = _other_model(config, prof["epochs"], prof["patience"], seed)
+                Z = view(M)
+                clf.set_params(validation_data=(Z[va], y[va]))
+                clf.fit(Z[tr], y[tr])
+                _record(rows, config, k, info, y[te], clf.predict(Z[te]),
+                        len(tr), clf, t0, verbose, on_row)
+                continue
+            steps = LADDER[: LADDER.index(config) + 1]
             X_fit, y_fit = F[tr], y[tr]
             if "+wave" in steps:
                 if aug_F is None:
@@ -223,22 +269,26 @@ def run(
                 init,
             )
             clf.fit(X_fit, y_fit)
-            pred = clf.predict(F[te])
-            row = {
-                "fold": k,
-                **info,
-                **_scores(y[te], pred),
-                "n_train": int(len(y_fit)),
-                "epochs_run": int(clf.n_epochs_),
-                "fit_seconds": round(time.time() - t0, 1),
-                "load": os.getloadavg()[0],
-            }
-            if verbose:
-                print(config, json.dumps(row), flush=True)
-            rows[config].append(row)
-            if on_row is not None:
-                on_row(rows)
+            _record(rows, config, k, info, y[te], clf.predict(F[te]),
+                    len(y_fit), clf, t0, verbose, on_row)
     return rows
+
+
+def _record(rows, config, k, info, y_true, y_pred, n_train, clf, t0, verbose, on_row):
+    row = {
+        "fold": k,
+        **info,
+        **_scores(y_true, y_pred),
+        "n_train": int(n_train),
+        "epochs_run": int(clf.n_epochs_),
+        "fit_seconds": round(time.time() - t0, 1),
+        "load": os.getloadavg()[0],
+    }
+    if verbose:
+        print(config, json.dumps(row), flush=True)
+    rows[config].append(row)
+    if on_row is not None:
+        on_row(rows)
 
 
 def _summary(rows):
@@ -296,8 +346,8 @@ def main(argv=None):
         "--folds", type=int, nargs="*", default=None, help="fold indices (default: all)"
     )
     parser.add_argument(
-        "--configs", nargs="*", choices=LADDER, default=list(LADDER),
-        help="rows of the ablation ladder to run",
+        "--configs", nargs="*", choices=LADDER + OTHERS, default=list(LADDER),
+        help="rows of the ablation ladder (or seed systems) to run",
     )
     parser.add_argument("--data-home", default=None, help="corpora folder (else SER_DATA)")
     parser.add_argument("--seed", type=int, default=0)

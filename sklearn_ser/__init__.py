@@ -20,6 +20,7 @@ from ._persistence import (  # noqa: E402
 from ._pipeline import Pipeline, make_pipeline  # noqa: E402
 
 _SUBMODULES = [
+    "augment",
     "cli",
     "datasets",
     "features",

@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ..io import as_waveforms, fix_length
 
@@ -358,6 +358,8 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     augmenter_ : object
         The fitted clone of ``augmenter`` (None without one).
     classes_ : ndarray
+    n_features_in_ : int
+        The fitted estimator's, when it has one.
     n_train_ : int
         Number of (augmented) samples the estimator was fitted on.
     """
@@ -395,7 +397,9 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             X_res, y_res = self.augmenter_.fit_resample(X, y, groups=groups)
         self.estimator_ = clone(self.estimator).fit(X_res, y_res, **fit_params)
         self.classes_ = self.estimator_.classes_
-        self.n_train_ = len(y_res)
+        if hasattr(self.estimator_, "n_features_in_"):
+            self.n_features_in_ = self.estimator_.n_features_in_
+        self.n_train_ = _num_samples(y_res)
         return self
 
     def predict(self, X):

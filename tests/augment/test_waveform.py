@@ -171,3 +171,15 @@ def test_augmented_classifier_predictions_match_an_unwrapped_model(waves):
     X_res, y_res = clone(wrapped.augmenter).fit_resample(X, y, groups=g)
     plain = clone(pipe).fit(X_res, y_res)
     np.testing.assert_array_equal(wrapped.predict_proba(X), plain.predict_proba(X))
+
+
+def test_scikit_learn_estimator_checks_on_the_wrapper():
+    """The wrapper is a well-behaved classifier (no augmenter: plain data)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(
+        AugmentedClassifier(LogisticRegression()), on_fail=None
+    )
+    failed = [r["check_name"] for r in results if r["status"] == "failed"]
+    assert failed == []
