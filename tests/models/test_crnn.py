@@ -212,3 +212,25 @@ def test_crnn_learns_on_unseen_ravdess_actors(ravdess_mel_small):
     from sklearn.metrics import balanced_accuracy_score
 
     assert balanced_accuracy_score(y[test], clf.predict(X[test])) > 0.45  # chance 0.25
+
+
+def test_augmented_crnn_pipeline_on_the_shipped_sample():
+    """Paths -> waveform augmentation (fit only) -> log-Mel -> CRNN, end to end."""
+    from sklearn_ser import make_pipeline
+    from sklearn_ser.augment import AugmentedClassifier, WaveformAugmenter
+    from sklearn_ser.datasets import load_sample
+    from sklearn_ser.features import LMFB
+
+    bunch = load_sample()
+    X, y, g = list(bunch.data[:32]), bunch.target[:32], bunch.groups[:32]
+    pipe = make_pipeline(
+        LMFB(n_mels=16, hop_length=640, win_length=640, n_fft=1024, window="hann",
+             convention="librosa", duration=1.0),
+        _tiny(epochs=1, conv_filters=(4,), spec_augment=True, mixup_alpha=0.2),
+    )
+    clf = AugmentedClassifier(pipe, WaveformAugmenter(pitch_semitones=None, random_state=0))
+    clf.fit(X, y, groups=g)
+    assert clf.n_train_ == 64
+    proba = clf.predict_proba(X)
+    assert proba.shape == (32, len(clf.classes_))
+    np.testing.assert_array_equal(proba, clf.estimator_.predict_proba(X))
