@@ -42,21 +42,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from _machine import machine_info, machine_markdown  # noqa: E402
-
-#: EmoBox RAVDESS test actors per fold (Ma et al., Interspeech 2024).
-EMOBOX_RAVDESS_FOLDS = (
-    (1, 11, 20, 21),
-    (4, 10, 12, 14),
-    (8, 9, 19, 23),
-    (3, 5, 7, 24),
-    (2, 15, 16, 18),
-    (6, 13, 17, 22),
-)
 
 LADDER = ("crnn", "+specaug", "+mixup", "+wave", "+pretrain")
 #: The seed papers' sequence models on the same protocol and inner validation
@@ -153,7 +145,6 @@ def _model(config, net, epochs, patience, validation_data, seed, init_from=None)
 
 
 def _load(corpus, data_home):
-    import numpy as np
 
     from sklearn_ser.datasets import TESS_TO_RAVDESS, load_ravdess, load_tess
     from sklearn_ser.io import as_waveforms, fix_length
@@ -169,27 +160,28 @@ def _load(corpus, data_home):
 
 
 def _folds(protocol, groups, seed):
-    """(train, validation, test) index arrays; validation from training speakers."""
-    import numpy as np
+    """(train, validation, test) index arrays; validation from training speakers.
+
+    The outer folds are the registered protocols (``emobox-ravdess``, ``loso``).
+    """
+
+    from sklearn_ser.model_selection import get_protocol
 
     rng = np.random.default_rng(seed)
-    if protocol == "emobox-ravdess":
-        actor = np.asarray([int(str(g).split("_")[-1]) for g in groups])
-        for test_actors in EMOBOX_RAVDESS_FOLDS:
-            test = np.flatnonzero(np.isin(actor, test_actors))
-            train_actors = np.setdiff1d(np.unique(actor), test_actors)
-            val_actors = rng.choice(train_actors, size=3, replace=False)
-            val = np.flatnonzero(np.isin(actor, val_actors))
-            train = np.flatnonzero(~np.isin(actor, (*test_actors, *val_actors)))
-            yield train, val, test, {"test_speakers": list(test_actors)}
-    else:
-        for spk in np.unique(groups):
-            test = np.flatnonzero(groups == spk)
-            tr = rng.permutation(np.flatnonzero(groups != spk))
-            n_val = int(round(0.15 * tr.size))
-            yield np.sort(tr[n_val:]), np.sort(tr[:n_val]), test, {
-                "test_speakers": [str(spk)]
-            }
+    name = "emobox-ravdess" if protocol == "emobox-ravdess" else "loso"
+    for train_all, test in get_protocol(name).split(groups, groups, groups):
+        if protocol == "emobox-ravdess":
+            speakers = np.unique(groups[train_all])
+            val_speakers = rng.choice(speakers, size=3, replace=False)
+            is_val = np.isin(groups[train_all], val_speakers)
+            train, val = train_all[~is_val], train_all[is_val]
+        else:
+            perm = rng.permutation(train_all)
+            n_val = int(round(0.15 * perm.size))
+            train, val = np.sort(perm[n_val:]), np.sort(perm[:n_val])
+        yield train, val, test, {
+            "test_speakers": sorted(str(v) for v in set(groups[test].tolist()))
+        }
 
 
 def _scores(y_true, y_pred):
@@ -206,7 +198,6 @@ def run(
     protocol, profile, folds, configs, data_home, seed=0, verbose=0, on_row=None,
     rows=None,
 ):
-    import numpy as np
 
     from sklearn_ser.augment import WaveformAugmenter
 
@@ -291,8 +282,75 @@ def _record(rows, config, k, info, y_true, y_pred, n_train, clf, t0, verbose, on
         on_row(rows)
 
 
+def export_rows(result, profile):
+    """Write every complete row as a row file of ``speaker_independent.py`` and
+    rebuild its merged table (its protocol names and JSON layout)."""
+    import speaker_independent as si
+
+    n_folds = {"emobox-ravdess": 6, "tess-loso": 2}[result["protocol"]]
+    folder = si.ROW_DIR / profile
+    folder.mkdir(parents=True, exist_ok=True)
+    for config, rs in result["rows"].items():
+        if len({r["fold"] for r in rs}) != n_folds:
+            continue
+        name = _row_name(config)
+        path = folder / f"{si._slug(name)}.json"
+        record = (
+            json.loads(path.read_text())
+            if path.exists()
+            else {
+                "row": name,
+                "regime": "strict",
+                "description": _DESCRIPTIONS.get(config, "")
+                + " (speaker_independent_neural.py)",
+                "inputs": "paths",
+                "profile": profile,
+                "machine": result["machine"],
+                "results": {},
+                "seconds": {},
+            }
+        )
+        folds = [
+            {
+                "fold": r["fold"],
+                "test_speakers": r["test_speakers"],
+                "n_train": r["n_train"],
+                "uar": r["uar"],
+                "war": r["war"],
+                "f1_macro": r["macro_f1"],
+                "seconds": r["fit_seconds"],
+                "epochs_run": r["epochs_run"],
+            }
+            for r in sorted(rs, key=lambda r: r["fold"])
+        ]
+        res = {"folds": folds}
+        for m in ("uar", "war", "f1_macro"):
+            vals = [f[m] for f in folds]
+            res[m] = {"mean": float(np.mean(vals)), "std": float(np.std(vals))}
+        record["results"][result["protocol"]] = res
+        record["seconds"][result["protocol"]] = round(sum(f["seconds"] for f in folds), 1)
+        path.write_text(json.dumps(record, indent=1))
+    return si.merge(profile)
+
+
+def _row_name(config):
+    if config in OTHERS:
+        return config
+    return "".join(LADDER[: LADDER.index(config) + 1])
+
+
+_DESCRIPTIONS = {
+    "crnn": "log-Mel 64 CRNN, attention pooling, utterance norm, balanced",
+    "+specaug": "CRNN + SpecAugment",
+    "+mixup": "CRNN + SpecAugment + mixup",
+    "+wave": "CRNN + SpecAugment + mixup + waveform augmentation",
+    "+pretrain": "CRNN + all augmentation, pre-trained on the other corpus",
+    "s1-cnn-gru": "S1 audio: MFCC windows -> CNN + GRU",
+    "s3-lstm": "S3: MFCC frames -> LSTM",
+}
+
+
 def _summary(rows):
-    import numpy as np
 
     out = {}
     for config, rs in rows.items():
@@ -353,12 +411,23 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="", help="suffix of the result file names")
     parser.add_argument(
+        "--export", action="store_true",
+        help="only copy the complete rows of the result file into "
+        "speaker_independent.py's row files and rebuild its merged table",
+    )
+    parser.add_argument(
         "--append", action="store_true",
         help="add the rows to an existing result file (same protocol, profile, tag)",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0)
     args = parser.parse_args(argv)
 
+    out = HERE / "results"
+    stem = f"speaker_independent_neural_{args.protocol}_{args.profile}{args.tag}"
+    if args.export:
+        result = json.loads((out / f"{stem}.json").read_text())
+        print(export_rows(result, args.profile))
+        return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
@@ -366,9 +435,7 @@ def main(argv=None):
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
     info = machine_info()
-    out = HERE / "results"
     out.mkdir(exist_ok=True)
-    stem = f"speaker_independent_neural_{args.protocol}_{args.profile}{args.tag}"
 
     previous = None
     commands = []
