@@ -12,6 +12,8 @@ The ablation ladder (each row adds one technique to the row above):
 - ``+pretrain``: the network first trained on the other corpus (TESS for
   RAVDESS folds, RAVDESS for TESS folds), then fine-tuned (``init_from=``).
 
+``crnn+wave`` and ``crnn+pretrain`` add one technique to ``crnn`` alone.
+
 Protocols (nothing computed from test speakers: every number is strict):
 
 - ``emobox-ravdess``: RAVDESS speech, 8 classes, the EmoBox 6 actor folds;
@@ -51,6 +53,8 @@ sys.path.insert(0, str(HERE.parent))
 from _machine import machine_info, machine_markdown  # noqa: E402
 
 LADDER = ("crnn", "+specaug", "+mixup", "+wave", "+pretrain")
+#: single techniques on top of the baseline (not cumulative)
+SINGLE = {"crnn+wave": ("crnn", "+wave"), "crnn+pretrain": ("crnn", "+pretrain")}
 #: The seed papers' sequence models on the same protocol and inner validation
 #: (MFCC 40 at 16 kHz, 3 s, 20 ms hop; class-balanced weights).
 OTHERS = ("s1-cnn-gru", "s3-lstm")
@@ -126,10 +130,16 @@ def _other_model(config, epochs, patience, seed):
     )
 
 
+def _steps(config):
+    if config in SINGLE:
+        return SINGLE[config]
+    return LADDER[: LADDER.index(config) + 1]
+
+
 def _model(config, net, epochs, patience, validation_data, seed, init_from=None):
     from sklearn_ser.models import CRNN
 
-    steps = LADDER[: LADDER.index(config) + 1]
+    steps = _steps(config)
     return CRNN(
         spec_augment="+specaug" in steps,
         mixup_alpha=0.2 if "+mixup" in steps else 0.0,
@@ -227,7 +237,7 @@ def run(
                 _record(rows, config, k, info, y[te], clf.predict(Z[te]),
                         len(tr), clf, t0, verbose, on_row)
                 continue
-            steps = LADDER[: LADDER.index(config) + 1]
+            steps = _steps(config)
             X_fit, y_fit = F[tr], y[tr]
             if "+wave" in steps:
                 if aug_F is None:
@@ -242,7 +252,7 @@ def run(
                     Wo, yo, _ = _load(other, data_home)
                     Fo = feats.transform(Wo)
                     pretrained = _model(
-                        "+mixup",
+                        "crnn",
                         prof["net"],
                         prof["pretrain_epochs"],
                         None,
@@ -336,7 +346,7 @@ def export_rows(result, profile):
 def _row_name(config):
     if config in OTHERS:
         return config
-    return "".join(LADDER[: LADDER.index(config) + 1])
+    return "".join(_steps(config))
 
 
 _DESCRIPTIONS = {
@@ -345,6 +355,8 @@ _DESCRIPTIONS = {
     "+mixup": "CRNN + SpecAugment + mixup",
     "+wave": "CRNN + SpecAugment + mixup + waveform augmentation",
     "+pretrain": "CRNN + all augmentation, pre-trained on the other corpus",
+    "crnn+wave": "CRNN + waveform augmentation",
+    "crnn+pretrain": "CRNN pre-trained on the other corpus",
     "s1-cnn-gru": "S1 audio: MFCC windows -> CNN + GRU",
     "s3-lstm": "S3: MFCC frames -> LSTM",
 }
@@ -404,7 +416,7 @@ def main(argv=None):
         "--folds", type=int, nargs="*", default=None, help="fold indices (default: all)"
     )
     parser.add_argument(
-        "--configs", nargs="*", choices=LADDER + OTHERS, default=list(LADDER),
+        "--configs", nargs="*", choices=LADDER + tuple(SINGLE) + OTHERS, default=list(LADDER),
         help="rows of the ablation ladder (or seed systems) to run",
     )
     parser.add_argument("--data-home", default=None, help="corpora folder (else SER_DATA)")
