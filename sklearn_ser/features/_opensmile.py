@@ -6,6 +6,8 @@ data contract. ``opensmile`` is imported when features are first computed,
 never by ``import sklearn_ser``.
 """
 
+import sys
+
 import numpy as np
 from joblib import Parallel, delayed
 
@@ -78,10 +80,41 @@ def opensmile_functionals(*, waves, sr, feature_set="eGeMAPSv02", n_jobs=None):
     """
     _check_feature_set(feature_set)
     chunks = [waves[i : i + _CHUNK] for i in range(0, len(waves), _CHUNK)]
-    parts = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(_chunk_functionals)(c, sr, feature_set) for c in chunks
-    )
+    if _needs_worker_process():
+        from joblib.externals.loky import get_reusable_executor
+
+        workers = max(1, n_jobs if n_jobs and n_jobs > 0 else 1)
+        executor = get_reusable_executor(max_workers=workers)
+        parts = list(
+            executor.map(
+                _chunk_functionals,
+                chunks,
+                [sr] * len(chunks),
+                [feature_set] * len(chunks),
+            )
+        )
+    else:
+        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_chunk_functionals)(c, sr, feature_set) for c in chunks
+        )
     return np.concatenate(parts, axis=0)
+
+
+def _needs_worker_process():
+    """Whether openSMILE must run in a fresh worker process.
+
+    openSMILE's native library aborts (``malloc(): invalid size``) when it is
+    first loaded into a process that has already imported TensorFlow; loading
+    it first is fine. So when TensorFlow is loaded and openSMILE is not, the
+    chunks run in loky worker processes (fresh interpreters) instead of
+    threads. The results are the same.
+    """
+    if "tensorflow" not in sys.modules:
+        return False
+    if "opensmile" not in sys.modules:
+        return True
+    loaded = list(sys.modules)  # in import order
+    return loaded.index("tensorflow") < loaded.index("opensmile")
 
 
 class OpenSmileFunctionals(BaseAudioTransformer):

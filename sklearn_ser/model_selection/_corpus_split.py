@@ -10,10 +10,11 @@ import re
 import warnings
 
 import numpy as np
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from ._split import (
+    FileKFold,
     SpeakerIndependenceWarning,
+    SpeakerKFold,
     _BaseSplitter,
     _check_groups,
     _n_samples,
@@ -248,10 +249,10 @@ class InnerSpeakerKFold(_BaseSplitter):
     Meant as the ``cv`` of a ``GridSearchCV`` / ``BayesSearchCV`` run inside
     the training part of an outer speaker-independent split, so that
     hyper-parameters are chosen on speakers the candidate model was not
-    trained on: :class:`~sklearn.model_selection.StratifiedGroupKFold` with
-    ``min(n_splits, n_speakers)`` folds. A training part with a single
+    trained on: :class:`SpeakerKFold` (stratified group folds; with fewer
+    speakers than ``n_splits``, leave-one-speaker-out). A training part with a single
     speaker (TESS leave-one-speaker-out) cannot be split by speaker; it is
-    then split by files (``StratifiedKFold``) with a
+    then split by files (:class:`FileKFold`, stratified) with a
     :class:`SpeakerIndependenceWarning`. Either way nothing of the outer
     test speakers is involved, since they are not in the data it splits.
 
@@ -273,37 +274,30 @@ class InnerSpeakerKFold(_BaseSplitter):
         self.n_splits = n_splits
         self.random_state = random_state
 
+    def _grouped(self):
+        return SpeakerKFold(self.n_splits, random_state=self.random_state)
+
     def get_n_splits(self, X=None, y=None, groups=None):
         if groups is not None and len(np.unique(groups)) >= 2:
-            return min(self.n_splits, len(np.unique(groups)))
+            return self._grouped().get_n_splits(X, y, groups)
         return self.n_splits
 
     def split_with_validation(self, X=None, y=None, groups=None):
-        if not isinstance(self.n_splits, (int, np.integer)) or self.n_splits < 2:
-            raise ValueError(
-                f"n_splits must be an int >= 2. Received: n_splits={self.n_splits!r}"
-            )
         n = _n_samples(X, y, groups)
         groups = _check_groups(groups, n)
-        yy = np.zeros(n) if y is None else np.asarray(y)
-        empty = np.array([], dtype=int)
-        k = len(np.unique(groups))
-        if k >= 2:
-            cv = StratifiedGroupKFold(
-                min(self.n_splits, k), shuffle=True, random_state=self.random_state
-            )
-            splits = cv.split(np.zeros((n, 1)), yy, groups)
-        else:
-            warnings.warn(
-                "InnerSpeakerKFold: the data holds one speaker, so the inner "
-                f"folds split its files ({self.n_splits}-fold stratified), "
-                "not speakers.",
-                SpeakerIndependenceWarning,
-                stacklevel=2,
-            )
-            cv = StratifiedKFold(
-                self.n_splits, shuffle=True, random_state=self.random_state
-            )
-            splits = cv.split(np.zeros((n, 1)), yy)
-        for train, test in splits:
-            yield train, empty, test
+        if len(np.unique(groups)) >= 2:
+            with warnings.catch_warnings():
+                # fewer speakers than folds: leave-one-speaker-out, as intended
+                warnings.simplefilter("ignore", SpeakerIndependenceWarning)
+                yield from self._grouped().split_with_validation(X, y, groups)
+            return
+        warnings.warn(
+            "InnerSpeakerKFold: the data holds one speaker, so the inner "
+            f"folds split its files ({self.n_splits}-fold stratified), "
+            "not speakers.",
+            SpeakerIndependenceWarning,
+            stacklevel=2,
+        )
+        yield from FileKFold(
+            self.n_splits, random_state=self.random_state
+        ).split_with_validation(X, y, groups)

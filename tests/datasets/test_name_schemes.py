@@ -340,6 +340,7 @@ def test_public_api_is_exported_and_documented():
         [
             "fetch_ravdess",
             "load_crema_d",
+            "load_cross_corpus",
             "load_emodb",
             "load_folder",
             "load_ravdess",

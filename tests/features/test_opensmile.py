@@ -1,5 +1,6 @@
 """OpenSmileFunctionals against openSMILE's own process_file, on real RAVDESS."""
 
+import json
 import subprocess
 import sys
 
@@ -18,24 +19,71 @@ def few_ravdess(ravdess_files):
     return [ravdess_files[i] for i in (0, 77, 500, 1439)]
 
 
+_REFERENCE = """
+import json, sys
+import numpy as np
+import opensmile
+feature_set, out, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+smile = opensmile.Smile(
+    feature_set=getattr(opensmile.FeatureSet, feature_set),
+    feature_level=opensmile.FeatureLevel.Functionals,
+)
+np.save(out, np.concatenate([smile.process_file(f).to_numpy() for f in files]))
+with open(out + ".json", "w") as f:
+    json.dump(list(smile.feature_names), f)
+"""
+
+
+def _reference(feature_set, files, tmp_path, prelude=""):
+    """openSMILE's own ``process_file`` in a fresh interpreter.
+
+    (openSMILE's library aborts when first loaded after TensorFlow, which
+    other tests import into this process.)
+    """
+    out = str(tmp_path / f"ref_{feature_set}.npy")
+    res = subprocess.run(
+        [sys.executable, "-c", prelude + _REFERENCE, feature_set, out, *files],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    with open(out + ".json") as f:
+        names = json.load(f)
+    return np.load(out), names
+
+
 @pytest.mark.parametrize("feature_set", ["eGeMAPSv02", "ComParE_2016"])
-def test_matches_opensmile_process_file(feature_set, few_ravdess):
+def test_matches_opensmile_process_file(feature_set, few_ravdess, tmp_path):
     """The corpus is 16 kHz 16-bit FLAC, so our decoding (soundfile, float32)
     and openSMILE's (audiofile) give the same samples: agreement is to float32
     rounding (rtol 1e-5, atol 1e-6; measured: identical)."""
-    import opensmile
-
-    smile = opensmile.Smile(
-        feature_set=getattr(opensmile.FeatureSet, feature_set),
-        feature_level=opensmile.FeatureLevel.Functionals,
-    )
-    ref = np.concatenate([smile.process_file(f).to_numpy() for f in few_ravdess])
+    ref, names = _reference(feature_set, few_ravdess, tmp_path)
     est = OpenSmileFunctionals(feature_set=feature_set)
     out = est.fit_transform(few_ravdess)
     assert out.dtype == np.float32
     assert out.shape == (4, OPENSMILE_FEATURE_SETS[feature_set])
     np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-6)
-    np.testing.assert_array_equal(est.get_feature_names_out(), smile.feature_names)
+    np.testing.assert_array_equal(est.get_feature_names_out(), names)
+
+
+def test_works_after_tensorflow_was_imported(few_ravdess, tmp_path):
+    """openSMILE's library aborts when first loaded after TensorFlow; the
+    transformer then runs it in worker processes, with the same numbers."""
+    pytest.importorskip("tensorflow")
+    ref, _ = _reference("eGeMAPSv02", few_ravdess[:2], tmp_path)
+    code = (
+        "import sys, numpy as np, tensorflow\n"
+        "from sklearn_ser.features import OpenSmileFunctionals\n"
+        "np.save(sys.argv[1], OpenSmileFunctionals().fit_transform(sys.argv[2:]))\n"
+    )
+    out = str(tmp_path / "after_tf.npy")
+    res = subprocess.run(
+        [sys.executable, "-c", code, out, *few_ravdess[:2]],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    np.testing.assert_allclose(np.load(out), ref, rtol=1e-5, atol=1e-6)
 
 
 def test_paths_equal_waveforms_and_n_jobs_does_not_matter(few_ravdess, tmp_path):
