@@ -173,6 +173,7 @@ def test_augmented_classifier_predictions_match_an_unwrapped_model(waves):
     np.testing.assert_array_equal(wrapped.predict_proba(X), plain.predict_proba(X))
 
 
+@pytest.mark.slow
 def test_scikit_learn_estimator_checks_on_the_wrapper():
     """The wrapper is a well-behaved classifier (no augmenter: plain data)."""
     from sklearn.linear_model import LogisticRegression
