@@ -166,6 +166,18 @@ SYSTEMS = {
             float("nan"),
             "S3 reports no accuracy in its abstract; its finding is MFCC > LMFB",
         ),
+        System(
+            "s1-mfcc-windows-gru-ravdess",
+            "S1",
+            "mfcc-windows-gru",
+            "ravdess",
+            float("nan"),
+            "S1 reports CREMA-D audio+video only (GRU head: macro precision 0.680, "
+            "recall 0.604, F1 0.640; LSTM F1 0.638, Transformer 0.625, max pooling "
+            "0.626); CREMA-D is not at hand, so ours is RAVDESS audio only under "
+            "S1's protocol (10 test / 10 validation speakers, scaled to 24 actors)",
+            expensive=True,
+        ),
     ]
 }
 

@@ -19,6 +19,7 @@ from ._pipeline import Pipeline, make_pipeline
 from ._version import __version__
 
 _SUBMODULES = [
+    "augment",
     "cli",
     "datasets",
     "features",

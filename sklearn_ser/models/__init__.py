@@ -79,6 +79,17 @@ __all__ = [
     "build_dilated_cnn",
 ]
 
+# speaker-independent models and training-only augmentation (issue 11)
+from ._augment import AttentionPooling, MixupBatches, SpecAugment  # noqa: E402
+from ._crnn import CRNN, build_crnn  # noqa: E402
+
+__all__ += [
+    "AttentionPooling",
+    "CRNN",
+    "MixupBatches",
+    "SpecAugment",
+    "build_crnn",
+]
 
 def __getattr__(name):
     # skopt is imported only when the search space is asked for (see _unet)
