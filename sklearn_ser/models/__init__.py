@@ -91,6 +91,7 @@ __all__ += [
     "build_crnn",
 ]
 
+
 def __getattr__(name):
     # skopt is imported only when the search space is asked for (see _unet)
     if name == "EMOTIONUNET_SEARCH_SPACE":
