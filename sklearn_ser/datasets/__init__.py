@@ -20,11 +20,14 @@ from ._corpora import (
     load_turev_db,
 )
 from ._fetch import RAVDESS_SPEECH_MD5, RAVDESS_SPEECH_URL, fetch_ravdess
+from ._mer import MER_QUADRANTS, MER_S4_QUADRANTS, load_mer_4q
 from ._sample import SAMPLE_DIR, load_sample
 
 __all__ = [
     "AUDIO_EXTENSIONS",
     "DATA_HOME_ENV",
+    "MER_QUADRANTS",
+    "MER_S4_QUADRANTS",
     "RAVDESS_SPEECH_MD5",
     "RAVDESS_SPEECH_URL",
     "SAMPLE_DIR",
@@ -35,6 +38,7 @@ __all__ = [
     "load_crema_d",
     "load_emodb",
     "load_folder",
+    "load_mer_4q",
     "load_ravdess",
     "load_ravdess_tess",
     "load_sample",
