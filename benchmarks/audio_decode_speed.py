@@ -125,7 +125,7 @@ def main(argv=None):
         f"{tuple(round(x, 2) for x in res['load_after'])} (shared machine: read "
         "the ratios).",
         "",
-        "| step | s per clip | s total | vs before |",
+        "| step | s per clip | s total | before ÷ this |",
         "|---|---|---|---|",
     ]
     for k, v in res["seconds_per_clip"].items():

@@ -238,8 +238,8 @@ def _warn_out_of_range(names, peaks, clip, stacklevel):
     warnings.warn(
         f"{len(over)} of {len(names)} files held samples beyond [-1, 1] (largest "
         f"peak {worst:.3f} in {worst_name}); they were clipped to [-1, 1]. "
-        f"Files: {first}{more}. Lossy codecs (MP3, Opus, AAC) overshoot a little "
-        "on loud music; pass clip=False to keep the decoded values.",
+        f"Files: {first}{more}. Lossy codecs (MP3, Opus, AAC) can overshoot [-1, 1] "
+        "on loud, heavily mastered music; pass clip=False to keep the decoded values.",
         OutOfRangeAudioWarning,
         stacklevel=stacklevel,
     )
