@@ -204,25 +204,29 @@ def logmel_frames(feats):
 # --------------------------------------------------------------------------- #
 
 
-def _svm_grid(groups_cv):
-    """Standardise -> RBF SVM with Platt-calibrated probabilities, C tuned on
-    macro F1 by an inner CV (grouped by artist under the artist protocol)."""
-    from sklearn.calibration import CalibratedClassifierCV
+def _svm_grid(inner_cv):
+    """Standardise -> RBF SVM, C tuned on macro F1 by an inner CV (grouped by
+    artist under the artist protocol); probabilities from Platt scaling of the
+    chosen model (:class:`~sklearn.calibration.CalibratedClassifierCV`)."""
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
-    pipe = make_pipeline(
-        StandardScaler(),
-        CalibratedClassifierCV(SVC(kernel="rbf"), ensemble=False),
-    )
+    pipe = make_pipeline(StandardScaler(), SVC(kernel="rbf"))
     return GridSearchCV(
-        pipe,
-        {"calibratedclassifiercv__estimator__C": [1.0, 3.0, 10.0]},
-        scoring="f1_macro",
-        cv=groups_cv,
+        pipe, {"svc__C": [1.0, 3.0, 10.0]}, scoring="f1_macro", cv=inner_cv, refit=False
     )
+
+
+def _fit_svm(X, y, groups, inner_cv):
+    from sklearn.base import clone
+    from sklearn.calibration import CalibratedClassifierCV
+
+    grid = _svm_grid(inner_cv).fit(X, y, groups=groups)
+    best = clone(grid.estimator).set_params(**grid.best_params_)
+    model = CalibratedClassifierCV(best, ensemble=False, cv=3).fit(X, y)
+    return model, grid.best_params_
 
 
 def _inner_cv(protocol):
@@ -244,12 +248,17 @@ def _keras_model(name, settings):
         early_stopping_patience=settings["early_stopping_patience"],
     )
     if name.startswith("s4-lstm-"):
-        return LSTMClassifier(preset=name[len("s4-lstm-"):], **common)
+        return LSTMClassifier(preset=name[len("s4-lstm-") :], **common)
     if name == "s4-cnn20":
         return CNN20(**common)
     if name == "logmel-cnn":
-        return CNN20(filters=(16, 32, 64, 64), dense_units=64, dropout=0.5,
-                     bn_momentum=0.9, **common)
+        return CNN20(
+            filters=(16, 32, 64, 64),
+            dense_units=64,
+            dropout=0.5,
+            bn_momentum=0.9,
+            **common,
+        )
     raise KeyError(name)
 
 
@@ -293,11 +302,10 @@ def fit_predict(system, X, y, groups, train, test, protocol, profile):
     """Fit on ``train``; return (probabilities on test, classes, history, info)."""
     settings = _settings(system, profile)
     if system.kind == "sklearn":
-        grid = _svm_grid(_inner_cv(protocol))
         fit_groups = groups[train] if protocol == "artist-10fold" else None
-        grid.fit(X[train], y[train], groups=fit_groups)
-        proba = grid.predict_proba(X[test])
-        return proba, grid.classes_, None, {"best_params": grid.best_params_}
+        model, best = _fit_svm(X[train], y[train], fit_groups, _inner_cv(protocol))
+        proba = model.predict_proba(X[test])
+        return proba, model.classes_, None, {"best_params": best}
     from sklearn.preprocessing import StandardScaler
 
     model = _keras_model(system.name, settings)
@@ -335,7 +343,13 @@ def run_protocol(system, feats, y, groups, protocol, profile, cache_dir, verbose
     path = _oof_path(cache_dir, system.name, profile, protocol)
     if path.is_file():
         d = np.load(path, allow_pickle=True)
-        return d["proba"], list(d["classes"]), list(d["histories"]), list(d["info"]), 0.0
+        return (
+            d["proba"],
+            list(d["classes"]),
+            list(d["histories"]),
+            list(d["info"]),
+            0.0,
+        )
     labels = np.unique(y)
     t0 = time.perf_counter()
     if system.kind == "ensemble":
@@ -454,13 +468,21 @@ def run_system(system, bunch, feats, profile, cache_dir, out, verbose):
     }
 
 
-_METRIC_COLS = ("accuracy", "f1_macro", "recall_macro", "precision_macro", "mcc",
-                "roc_auc_ovr")
+_METRIC_COLS = (
+    "accuracy",
+    "f1_macro",
+    "recall_macro",
+    "precision_macro",
+    "mcc",
+    "roc_auc_ovr",
+)
 
 
 def _markdown(result, info):
-    cmd = (f"python benchmarks/mer_systems.py --system {result['system']} "
-           f"--profile {result['profile']}")
+    cmd = (
+        f"python benchmarks/mer_systems.py --system {result['system']} "
+        f"--profile {result['profile']}"
+    )
     lines = [
         f"# MER 4Q: {result['system']} ({result['profile']} profile)",
         "",
@@ -526,9 +548,14 @@ def summary(out, profile):
                 f"{s['f1_macro']:.4f} | {s['mcc']:.4f} | {s['roc_auc_ovr']:.4f} | "
                 f"{paper} |"
             )
-    lines += ["", "Published anchors (4 quadrants, 10-fold CV, macro F1): "
-              + "; ".join(f"{k}: {v['f1_macro']:.3f}" for k, v in ANCHORS.items()),
-              "", S4_NOTE, ""]
+    lines += [
+        "",
+        "Published anchors (4 quadrants, 10-fold CV, macro F1): "
+        + "; ".join(f"{k}: {v['f1_macro']:.3f}" for k, v in ANCHORS.items()),
+        "",
+        S4_NOTE,
+        "",
+    ]
     (out / f"mer_summary_{profile}.md").write_text("\n".join(lines))
     print("\n".join(lines))
 
@@ -538,26 +565,50 @@ def main(argv=None):
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--system", action="append", default=[],
-                        help="system name (repeatable); see --list")
+    parser.add_argument(
+        "--system",
+        action="append",
+        default=[],
+        help="system name (repeatable); see --list",
+    )
     parser.add_argument("--all", action="store_true", help="every system")
     parser.add_argument("--list", action="store_true", help="list the systems")
-    parser.add_argument("--summary", action="store_true",
-                        help="write mer_summary_<profile>.md from the results")
-    parser.add_argument("--profile", choices=("quick", "paper"), default="quick",
-                        help="quick: fewer epochs for the networks (default)")
-    parser.add_argument("--data-home", default=None,
-                        help="folder holding mer_4q/ (default: $SER_DATA)")
-    parser.add_argument("--cache-dir", default=str(HERE / ".cache" / "mer"),
-                        help="feature and out-of-fold cache (not committed)")
-    parser.add_argument("--n-jobs", type=int, default=1,
-                        help="processes for feature extraction")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="write mer_summary_<profile>.md from the results",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("quick", "paper"),
+        default="quick",
+        help="quick: fewer epochs for the networks (default)",
+    )
+    parser.add_argument(
+        "--data-home", default=None, help="folder holding mer_4q/ (default: $SER_DATA)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        default=str(HERE / ".cache" / "mer"),
+        help="feature and out-of-fold cache (not committed)",
+    )
+    parser.add_argument(
+        "--n-jobs", type=int, default=1, help="processes for feature extraction"
+    )
     parser.add_argument("--out", default=str(HERE / "results"))
-    parser.add_argument("--max-epochs", type=int, default=None,
-                        help="cap the networks' epochs (recorded in the settings)")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="smoke test: first N clips per quadrant; results go "
-                        "under the cache folder, not benchmarks/results")
+    parser.add_argument(
+        "--max-epochs",
+        type=int,
+        default=None,
+        help="cap the networks' epochs (recorded in the settings)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="smoke test: first N clips per quadrant; results go "
+        "under the cache folder, not benchmarks/results",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0)
     args = parser.parse_args(argv)
     out = Path(args.out)
@@ -575,21 +626,31 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     if names:
         _limit_tf_threads()
-        bunch, feats = load_corpus(args.data_home, args.cache_dir, args.n_jobs,
-                                   args.verbose, args.limit)
+        bunch, feats = load_corpus(
+            args.data_home, args.cache_dir, args.n_jobs, args.verbose, args.limit
+        )
         if args.limit:  # a smoke test: results go to a scratch folder
             out = Path(args.cache_dir) / "limited_results"
             args.cache_dir = str(Path(args.cache_dir) / f"limit{args.limit}")
             out.mkdir(parents=True, exist_ok=True)
         peaks = feats["peak"]
-        print(f"features of {len(bunch.data)} clips in {feats['extract_seconds']:.0f} s;"
-              f" {int((peaks > 1).sum())} clips decode beyond [-1, 1] (max "
-              f"{peaks.max():.3f}, median {np.median(peaks):.3f}); clipped",
-              flush=True)
+        print(
+            f"features of {len(bunch.data)} clips in {feats['extract_seconds']:.0f} s;"
+            f" {int((peaks > 1).sum())} clips decode beyond [-1, 1] (max "
+            f"{peaks.max():.3f}, median {np.median(peaks):.3f}); clipped",
+            flush=True,
+        )
         info = machine_info()
         for name in names:
-            result = run_system(SYSTEMS[name], bunch, feats, args.profile,
-                                args.cache_dir, out, args.verbose)
+            result = run_system(
+                SYSTEMS[name],
+                bunch,
+                feats,
+                args.profile,
+                args.cache_dir,
+                out,
+                args.verbose,
+            )
             result["machine"] = info
             result["decoded_peaks"] = {
                 "n_over_1": int((peaks > 1).sum()),
@@ -598,7 +659,8 @@ def main(argv=None):
             }
             stem = out / f"mer_{name}_{args.profile}"
             stem.with_suffix(".json").write_text(
-                json.dumps(result, indent=2, default=_jsonable))
+                json.dumps(result, indent=2, default=_jsonable)
+            )
             stem.with_suffix(".md").write_text(_markdown(result, info))
     if args.summary:
         summary(out, args.profile)

@@ -63,18 +63,14 @@ def test_groups_are_artists_from_metadata(mer, mer_root):
         if g != UNKNOWN_ARTIST:
             by_bunch[g].add(t)
     assert by_bunch == by_csv
-    for train, test in StratifiedGroupKFold(10).split(
-        mer.data, mer.target, mer.groups
-    ):
+    for train, test in StratifiedGroupKFold(10).split(mer.data, mer.target, mer.groups):
         assert not set(mer.groups[train]) & set(mer.groups[test])
 
 
 def test_metadata_columns(mer, mer_root):
     artists = _artists(mer_root)
     assert mer.metadata["song"].tolist() == [Path(p).stem for p in mer.filenames]
-    assert mer.metadata["artist"].tolist() == [
-        artists[s] for s in mer.metadata["song"]
-    ]
+    assert mer.metadata["artist"].tolist() == [artists[s] for s in mer.metadata["song"]]
     assert set(mer.metadata["quadrant"]) == set(MER_QUADRANTS)
     assert "Panda" in mer.DESCR and "artist" in mer.DESCR
 
