@@ -314,6 +314,10 @@ def fit_predict(system, X, y, groups, train, test, protocol, profile):
         return proba, model.classes_, None, {"best_params": best}
     from sklearn.preprocessing import StandardScaler
 
+    # Keras' validation_split takes the LAST 10 % of the data unshuffled, and
+    # the folds' training indices are sorted (clips are sorted by quadrant):
+    # shuffle them, else the validation set is one quadrant.
+    train = np.random.default_rng(SEED).permutation(train)
     model = _keras_model(system.name, settings)
     if X.ndim == 3:
         scaler = _FrameScaler().fit(X[train])
