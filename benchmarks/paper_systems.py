@@ -182,6 +182,28 @@ SYSTEMS = {
 }
 
 
+# S4 on the MER four-quadrant music corpus: run by benchmarks/mer_systems.py,
+# which extracts the music features once per clip (cached) and reports both
+# stratified and artist-grouped 10-fold CV with S4's metrics and PNGs.
+MER_SYSTEMS = {
+    f"{name}-mer_4q": name
+    for name in (
+        "s4-lstm-baseline",
+        "s4-lstm-1280",
+        "s4-lstm-2x1024",
+        "s4-lstm-128-64-64-128",
+        "s4-cnn20",
+    )
+}
+
+
+def _run_mer(name, profile, data_home):
+    import mer_systems
+
+    argv = ["--system", MER_SYSTEMS[name], "--profile", profile]
+    return mer_systems.main(argv + (["--data-home", data_home] if data_home else []))
+
+
 def _load(corpus, data_home):
     from sklearn_ser.datasets._registry import load_corpus
 
@@ -344,10 +366,17 @@ def main(argv=None):
             print(
                 f"{s.name:<34} {s.paper}  paper acc {s.paper_accuracy:.4f}  {s.paper_note}"
             )
+        for name, mer in MER_SYSTEMS.items():
+            print(f"{name:<34} S4  MER 4Q via benchmarks/mer_systems.py --system {mer}")
         return 0
     names = list(args.system)
     if args.all:
         names = [s.name for s in SYSTEMS.values() if not (args.cheap and s.expensive)]
+    for name in [n for n in names if n in MER_SYSTEMS]:
+        _run_mer(name, args.profile, args.data_home)
+    names = [n for n in names if n not in MER_SYSTEMS]
+    if args.system and not names:
+        return 0
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown or not names:
         parser.error(f"choose systems with --system NAME or --all; unknown: {unknown}")

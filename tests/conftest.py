@@ -61,6 +61,12 @@ def bad_inputs_dir():
 
 
 @pytest.fixture(scope="session")
+def mer_root():
+    """The MER four-quadrant music corpus (Q1..Q4 folders, metadata CSV)."""
+    return _require("mer_4q")
+
+
+@pytest.fixture(scope="session")
 def ravdess_files(ravdess_root):
     """All 1440 RAVDESS speech files, sorted."""
     return sorted(str(p) for p in ravdess_root.rglob("*.flac"))

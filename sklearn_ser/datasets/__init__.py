@@ -22,6 +22,7 @@ from ._ravdess_tess import (
 )
 from ._cross_corpus import CROSS_CORPUS_EMOTIONS, load_cross_corpus
 from ._registry import CORPORA, get_corpus_spec, list_corpora
+from ._mer import MER_QUADRANTS, MER_S4_QUADRANTS, load_mer_4q
 from ._sample import SAMPLE_DIR, load_sample
 from ._spec import CorpusSpec
 
@@ -31,6 +32,8 @@ __all__ = [
     "CROSS_CORPUS_EMOTIONS",
     "CorpusSpec",
     "DATA_HOME_ENV",
+    "MER_QUADRANTS",
+    "MER_S4_QUADRANTS",
     "RAVDESS_SPEECH_MD5",
     "RAVDESS_SPEECH_URL",
     "SAMPLE_DIR",
@@ -44,6 +47,7 @@ __all__ = [
     "load_cross_corpus",
     "load_emodb",
     "load_folder",
+    "load_mer_4q",
     "load_ravdess",
     "load_ravdess_tess",
     "load_sample",

@@ -343,6 +343,7 @@ def test_public_api_is_exported_and_documented():
             "load_cross_corpus",
             "load_emodb",
             "load_folder",
+            "load_mer_4q",
             "load_ravdess",
             "load_ravdess_tess",
             "load_sample",
