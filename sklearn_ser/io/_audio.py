@@ -17,7 +17,19 @@ Floating-point files may hold samples beyond +-1.0 (two TESS originals do).
 :func:`load_audio` clips them to [-1, 1] (what a DAC would do) and emits an
 :class:`OutOfRangeAudioWarning` naming the file and the peak, so no feature
 can overflow and nothing wraps around. Pass ``clip=False`` to keep the raw
-values. NaN or infinite samples are an error. :func:`load_audio_batch` (and so
+values. NaN or infinite samples are an error.
+
+Truncated files
+---------------
+A WAV file cut short (a copy or a recording that broke off) still opens:
+libsndfile reads the samples that are there, and nothing would tell the
+user that the header declared more. :func:`load_audio` compares the
+``data`` chunk's declared size with the bytes the file holds and raises
+:class:`AudioLoadError` naming the file and both durations. A size of
+``0xFFFFFFFF`` (what streaming recorders write while still recording) means
+"unknown" and is not an error. Truncated FLAC fails in the decoder and is
+reported the same way; Ogg declares no length, so a cut Ogg file reads as a
+shorter recording. :func:`load_audio_batch` (and so
 every transformer given paths) emits one warning per batch instead, with
 the number of files, the largest peak and the first names: lossy decoders
 (MP3, Ogg Opus) overshoot [-1, 1] slightly on most loud music, and a corpus
@@ -25,6 +37,7 @@ should not raise one warning per song.
 """
 
 import os
+import struct
 import warnings
 from math import gcd
 
@@ -158,6 +171,9 @@ def _decode(name, sr, mono, offset, duration):
             data = f.read(frames=frames, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
         raise _decode_error(name, exc) from exc
+    short = _wav_shortfall(name)
+    if short is not None:
+        raise _truncated_error(name, *short)
     if data.shape[0] == 0 and start == 0:
         raise AudioLoadError(f"{name}: contains no audio samples", name)
     if not np.isfinite(data).all():
@@ -199,6 +215,52 @@ def _open_file(name):
         return sf.SoundFile(name)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
         raise _decode_error(name, exc) from exc
+
+
+def _wav_shortfall(name):
+    """``(declared_seconds, held_seconds)`` of a cut-short RIFF WAV, else None.
+
+    Walks the RIFF chunks up to ``data`` and compares its declared byte size
+    with the bytes left in the file; 0xFFFFFFFF means "unknown length"
+    (streaming writers). Any other container, or a header this cannot read
+    (libsndfile has opened the file by now, so that is rare), gives None.
+    """
+    try:
+        with open(name, "rb") as fh:
+            head = fh.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            byte_rate = None
+            while True:
+                chunk = fh.read(8)
+                if len(chunk) < 8:
+                    return None
+                cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+                if cid == b"fmt ":
+                    fmt = fh.read(size)
+                    if len(fmt) >= 12:
+                        byte_rate = struct.unpack("<I", fmt[8:12])[0]
+                    fh.seek(size % 2, os.SEEK_CUR)
+                elif cid == b"data":
+                    held = os.fstat(fh.fileno()).st_size - fh.tell()
+                    break
+                else:
+                    fh.seek(size + size % 2, os.SEEK_CUR)
+    except OSError:
+        return None
+    if size == 0xFFFFFFFF or size <= held or not byte_rate:
+        return None
+    return size / byte_rate, held / byte_rate
+
+
+def _truncated_error(name, declared, held):
+    return AudioLoadError(
+        f"{name}: truncated: the WAV header declares {declared:.2f} s of audio "
+        f"but the file holds only {held:.2f} s (a copy or recording that broke "
+        "off); re-copy the file, or rewrite it with the samples it holds "
+        "(e.g. soundfile.write(out, *soundfile.read(path)))",
+        name,
+    )
 
 
 def _decode_error(name, exc):

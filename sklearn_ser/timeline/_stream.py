@@ -7,7 +7,13 @@ import soundfile as sf
 from scipy.signal import resample_poly
 
 from ..io import AudioLoadError
-from ..io._audio import _check_file, _clip_out_of_range, _open_file
+from ..io._audio import (
+    _check_file,
+    _clip_out_of_range,
+    _open_file,
+    _truncated_error,
+    _wav_shortfall,
+)
 
 __all__ = ["StreamResampler", "iter_audio_blocks"]
 
@@ -136,6 +142,9 @@ def iter_audio_blocks(path, *, sr, block_frames=1 << 18, clip=True):
             _clip_out_of_range(y, name, warn=not warned, stacklevel=3)
         if y.size:
             yield y
+        short = _wav_shortfall(name)
+        if short is not None:  # what the file holds has been yielded
+            raise _truncated_error(name, *short)
 
 
 def _salvage(f, done, piece, exc):

@@ -38,6 +38,42 @@ def test_broken_files_raise_naming_the_file(bad_inputs_dir, name, reason):
     assert isinstance(info.value, ValueError)
 
 
+def _cut_wav(src, dst, fraction):
+    data = src.read_bytes()
+    dst.write_bytes(data[: int(len(data) * fraction)])
+    return dst
+
+
+def test_wav_cut_short_is_an_error_not_a_shorter_clip(bad_inputs_dir, tmp_path):
+    # libsndfile opens a WAV whose data ends before its header says and reads
+    # what is there: without the check this came back as a 1.9 s clip.
+    src = bad_inputs_dir / "ravdess_original48k_03-01-01-01-01-01-01.wav"
+    cut = _cut_wav(src, tmp_path / "cut.wav", 0.5)
+    assert sf.info(cut).frames < sf.info(src).frames  # it does open
+    full_s = sf.info(src).duration
+    with pytest.raises(AudioLoadError, match="truncated") as info:
+        load_audio(cut)
+    msg = str(info.value)
+    assert "cut.wav" in msg and f"{full_s:.2f} s" in msg
+    assert info.value.path == str(cut)
+    with pytest.raises(AudioLoadError, match="cut.wav: truncated"):
+        load_audio_batch([src, cut])
+
+
+def test_wav_with_streaming_size_placeholder_loads(bad_inputs_dir, tmp_path):
+    # Recorders that stream write 0xFFFFFFFF as the data size until
+    # they finish: an unknown length, not a truncation.
+    src = tmp_path / "plain.wav"  # a real clip, no chunk after "data"
+    sf.write(src, load_audio(bad_inputs_dir / "pcm_u8_24k_03-01-01-01-01-01-01.wav"),
+             16000, subtype="PCM_16")
+    data = bytearray(src.read_bytes())
+    at = data.index(b"data") + 4
+    data[at : at + 4] = b"\xff\xff\xff\xff"
+    path = tmp_path / "streamed.wav"
+    path.write_bytes(bytes(data))
+    np.testing.assert_array_equal(load_audio(path), load_audio(src))
+
+
 def test_missing_file_names_it(tmp_path):
     with pytest.raises(AudioLoadError, match="no such file") as info:
         load_audio(tmp_path / "nope.wav")

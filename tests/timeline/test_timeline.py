@@ -183,6 +183,21 @@ def test_truncated_file_keeps_what_came_before(tess_model, recording, tmp_path):
     ]
 
 
+def test_truncated_wav_keeps_what_came_before(tess_model, recording, tmp_path):
+    # A WAV cut short opens and reads without a decoder error: the shortfall
+    # is found from its header, after every block the file holds was used.
+    path, audio, _ = recording
+    wav = tmp_path / "rec.wav"
+    sf.write(wav, audio, SR, subtype="PCM_16")
+    data = wav.read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(data[: len(data) * 6 // 10])
+    with pytest.raises(TimelineReadError, match="cut.wav: truncated") as e:
+        predict_timeline(tess_model, cut, block_frames=SR * 20)
+    held = (len(data) * 6 // 10 - 44) / (2 * SR)
+    assert e.value.timeline.duration == pytest.approx(held, abs=0.01)
+
+
 def test_unreadable_file_is_named(tess_model, bad_inputs_dir):
     bad = bad_inputs_dir / "text_named.wav"
     with pytest.raises(AudioLoadError, match="text_named.wav"):
