@@ -97,3 +97,34 @@ def test_importing_the_toolkit_does_not_import_tensorflow():
 def test_bad_steps_raise(bad):
     with pytest.raises((TypeError, ValueError)):
         Pipeline(bad).fit(np.zeros((2, 2)), [0, 1])
+
+
+@pytest.mark.data
+def test_frame_lengths_survive_pipeline_memory(ravdess_files, tmp_path):
+    # Pipeline(memory=) stores each transformer's output with joblib: the
+    # FrameArray's real-frame lengths must come back from the cache, or
+    # FrameStats would pool the padding of short clips as if it were speech.
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_ser.features import MFCC, FrameStats
+
+    files = list(ravdess_files[:12])
+    y = np.arange(12) % 2
+
+    def build(memory):
+        return SkPipeline(
+            [("mfcc", MFCC(max_frames=500)), ("stats", FrameStats()),
+             ("clf", LogisticRegression(max_iter=1000))],
+            memory=memory,
+        )
+
+    frames = MFCC(max_frames=500).fit_transform(files)
+    assert (frames.lengths < 500).all()  # every clip is padded
+    plain = build(None).fit(files, y).predict_proba(files)
+    first = build(str(tmp_path)).fit(files, y)
+    again = build(str(tmp_path)).fit(files, y)  # transformer output from the cache
+    assert any(tmp_path.rglob("output.pkl"))
+    np.testing.assert_array_equal(first.predict_proba(files), plain)
+    np.testing.assert_array_equal(again.predict_proba(files), plain)
+    pooled = again[:-1].transform(files)
+    np.testing.assert_array_equal(pooled, FrameStats().fit_transform(frames))
