@@ -6,6 +6,7 @@ loader ``load_<name>``. To add a corpus, add its row here (see the README's
 "Adding a corpus").
 """
 
+from ..utils._lookup import lookup
 from ._corpora import CREMA_D, EMODB, TUREV_DB
 from ._mer import MER_4Q
 from ._ravdess_tess import RAVDESS, RAVDESS_TESS, TESS
@@ -58,12 +59,7 @@ def list_corpora():
 
 def get_corpus_spec(name):
     """The :class:`CorpusSpec` called ``name`` (ValueError naming the choices)."""
-    if name not in CORPORA:
-        raise ValueError(
-            f"Unknown corpus. Choose one of {sorted(CORPORA)}. Received: "
-            f"corpus={name!r}"
-        )
-    return CORPORA[name]
+    return lookup(CORPORA, name, "corpus")
 
 
 def load_corpus(name, data_home=None, *, speaker=None, on_bad_name="raise"):
