@@ -189,8 +189,10 @@ def spec_parse(spec, root, files, *, on_bad_name, parse=None):
     ``parse``: the parser already built for ``root`` by the row's
     ``parser_for_root``, when the loader needs it afterwards (MER's metadata).
     """
-    if parse is None:
-        parse = spec.parse if spec.parser_for_root is None else spec.parser_for_root(root)
+    if parse is None and spec.parser_for_root is not None:
+        parse = spec.parser_for_root(root)
+    elif parse is None:
+        parse = spec.parse
     return _parse_all(
         files,
         parse,
