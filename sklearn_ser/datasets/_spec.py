@@ -5,10 +5,10 @@ like), how one file name becomes metadata (``parse``), which metadata field is
 the target and which the speaker group, and its DESCR. :func:`load_spec`
 does the rest for every row: find the root, list the audio, verify a
 manifest, parse every name (reporting bad ones), build the Bunch. The public
-``load_*`` functions are thin wrappers that keep their documented signatures;
-a loader with an extra option (RAVDESS's ``vocal_channel``) filters the
-records between :func:`spec_records` and :func:`spec_bunch`. The table of
-rows is :data:`sklearn_ser.datasets.CORPORA`.
+``load_<name>`` of a plain row is :func:`row_loader` of the row (the loaders'
+one signature); a loader with an extra option (RAVDESS's ``vocal_channel``,
+MER's ``quadrants``) filters the records between parsing and
+:func:`spec_bunch`. The table of rows is :data:`sklearn_ser.datasets.CORPORA`.
 """
 
 import re
