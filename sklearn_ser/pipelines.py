@@ -16,6 +16,8 @@ scaling) under the step name ``svc``.
 
 from dataclasses import dataclass
 
+from .utils._lookup import lookup
+
 __all__ = ["PipelineSpec", "get_pipeline", "list_pipelines"]
 
 
@@ -399,12 +401,7 @@ def list_pipelines():
 
 def get_pipeline_spec(name):
     """The :class:`PipelineSpec` called ``name`` (ValueError naming the choices)."""
-    if name not in _REGISTRY:
-        raise ValueError(
-            f"Unknown pipeline. Choose one of {sorted(_REGISTRY)}. Received: "
-            f"pipeline={name!r}"
-        )
-    return _REGISTRY[name]
+    return lookup(_REGISTRY, name, "pipeline")
 
 
 def get_pipeline(name, *, random_state=0, **overrides):

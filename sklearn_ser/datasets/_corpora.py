@@ -1,15 +1,15 @@
 """TurEV-DB, CREMA-D and EMO-DB, as :class:`CorpusSpec` rows.
 
 Each corpus is its label map, its name parser and a row; its public loader
-is a wrapper of :func:`~sklearn_ser.datasets._spec.load_spec` that keeps its
-own documented signature.
+is :func:`~sklearn_ser.datasets._spec.row_loader` of the row and its
+docstring (the loaders' one signature, :func:`load_spec` behind it).
 """
 
 import re
 
 from . import _descr
 from ._base import _BadName, _compile
-from ._spec import CorpusSpec, _doc, load_spec
+from ._spec import CorpusSpec, row_loader
 
 __all__ = [
     "CREMA_D",
@@ -65,15 +65,8 @@ TUREV_DB = CorpusSpec(
 )
 
 
-@_doc
-def load_turev_db(
-    data_home=None,
-    *,
-    return_X_y=False,
-    as_frame=False,
-    verify=False,
-    on_bad_name="raise",
-):
+load_turev_db = row_loader(
+    TUREV_DB,
     """Load the Turkish Emotional Voice Database (TurEV-DB).
 
     Parameters
@@ -89,15 +82,8 @@ def load_turev_db(
     -------
     %(returns)s
         Labels: angry, calm, happy, sad; groups: the speaker field.
-    """
-    return load_spec(
-        TUREV_DB,
-        data_home,
-        return_X_y=return_X_y,
-        as_frame=as_frame,
-        verify=verify,
-        on_bad_name=on_bad_name,
-    )
+    """,
+)
 
 
 # --------------------------------------------------------------------------- #
@@ -184,15 +170,8 @@ CREMA_D = CorpusSpec(
 )
 
 
-@_doc
-def load_crema_d(
-    data_home=None,
-    *,
-    return_X_y=False,
-    as_frame=False,
-    verify=False,
-    on_bad_name="raise",
-):
+load_crema_d = row_loader(
+    CREMA_D,
     """Load CREMA-D (Crowd-sourced Emotional Multimodal Actors Dataset) audio.
 
     Parameters
@@ -208,15 +187,8 @@ def load_crema_d(
     %(returns)s
         Labels: angry, disgust, fear, happy, neutral, sad; groups: the
         4-digit actor id ('1001' ... '1091').
-    """
-    return load_spec(
-        CREMA_D,
-        data_home,
-        return_X_y=return_X_y,
-        as_frame=as_frame,
-        verify=verify,
-        on_bad_name=on_bad_name,
-    )
+    """,
+)
 
 
 # --------------------------------------------------------------------------- #
@@ -295,15 +267,8 @@ EMODB = CorpusSpec(
 )
 
 
-@_doc
-def load_emodb(
-    data_home=None,
-    *,
-    return_X_y=False,
-    as_frame=False,
-    verify=False,
-    on_bad_name="raise",
-):
+load_emodb = row_loader(
+    EMODB,
     """Load EMO-DB (Berlin Database of Emotional Speech).
 
     Parameters
@@ -319,12 +284,5 @@ def load_emodb(
     %(returns)s
         Labels: anger, boredom, disgust, fear, happiness, neutral, sadness;
         groups: the 2-digit speaker ('03' ... '16').
-    """
-    return load_spec(
-        EMODB,
-        data_home,
-        return_X_y=return_X_y,
-        as_frame=as_frame,
-        verify=verify,
-        on_bad_name=on_bad_name,
-    )
+    """,
+)

@@ -179,6 +179,44 @@ Database of German Emotional Speech. Proceedings of Interspeech 2005,
 1517-1520.
 """
 
+MER_4Q = """\
+MER 4Q: music emotion recognition dataset in Russell's four quadrants
+--------------------------------------------------------------------
+
+900 clips of about 30 s, 225 per quadrant, from the AllMusic API, annotated
+from AllMusic mood tags (Panda, Malheiro & Paiva 2018):
+
+  Q1_happy  positive valence, high arousal (happy, joyful, excited)
+  Q2_angry  negative valence, high arousal (angry, aggressive, tense)
+  Q3_sad    negative valence, low arousal (sad, depressed)
+  Q4_calm   positive valence, low arousal (calm, relaxed, serene)
+
+S4's three classes map to Q1 (joyful), Q2 (aggressive) and Q3 (sad):
+``load_mer_4q(quadrants=MER_S4_QUADRANTS)``.
+
+Layout: ``Q1/ .. Q4/`` holding ``MT<10 digits>.<ext>`` (any audio format;
+the dataset ships MP3, some copies Ogg Opus) and
+``panda_dataset_taffc_metadata.csv`` (Song, Artist, Title, Quadrant, moods,
+genres, ...) in the same folder. The quadrant is taken from the folder and
+must agree with the metadata.
+
+Loader output: target = quadrant label (``Q1_happy`` ...); groups = artist
+(661 named artists, 129 of them with several songs, 28 spanning quadrants;
+the three songs with an empty artist field share the group
+``<unknown artist>``, which makes 662 groups); metadata / frame columns:
+path, song, quadrant, artist (empty for those three), title, moods, genres,
+pquad (the share of a song's mood tags in its quadrant).
+
+Evaluation: the authors' protocol is stratified 10-fold cross-validation
+over songs; artist-independent 10-fold (``StratifiedGroupKFold`` on
+``groups``) keeps every artist's songs in one fold.
+
+Source: http://mir.dei.uc.pt (MER_audio_taffc_dataset), for research use.
+Citation: R. Panda, R. Malheiro, R. P. Paiva, "Novel audio features for
+music emotion recognition", IEEE Transactions on Affective Computing
+11(4): 614-626, 2020 (online 2018), doi:10.1109/TAFFC.2018.2820691.
+"""
+
 FOLDER = """\
 Audio files from {root}, one sub-folder per class (label = folder name).
 {n} files, {k} classes: {classes}.

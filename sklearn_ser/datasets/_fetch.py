@@ -5,7 +5,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -25,48 +24,44 @@ RAVDESS_SPEECH_URL = (
 RAVDESS_SPEECH_MD5 = "bc696df654c87fed845eb13823edef8a"
 
 _CHUNK = 1 << 20
-
-
-def _draw_bytes(file, desc, done, total, start, final=False):
-    elapsed = max(time.perf_counter() - start, 1e-9)
-    rate = done / elapsed / 1e6
-    if total:
-        bar = "#" * int(30 * done / total)
-        line = (
-            f"\r{desc} [{bar:<30}] {done / 1e6:7.1f}/{total / 1e6:.1f} MB "
-            f"{rate:5.1f} MB/s"
-        )
-    else:
-        line = f"\r{desc} {done / 1e6:7.1f} MB {rate:5.1f} MB/s"
-    file.write(line + ("\n" if final else ""))
-    file.flush()
+# tqdm's bar with the amounts in MB (one decimal); without a Content-Length,
+# the amount and rate only.
+_BAR = (
+    "{desc}: {percentage:3.0f}%|{bar:30}| {n:.1f}/{total:.1f} MB "
+    "[{elapsed}, {rate_fmt}]"
+)
+_COUNTER = "{desc}: {n:.1f} MB [{elapsed}, {rate_fmt}]"
 
 
 def _download(url, fh, hasher, *, verbose, desc, timeout=60):
     """Stream ``url`` into the open binary file ``fh``, updating ``hasher``.
 
-    Draws a byte progress bar on stderr when ``verbose``. Returns the
-    number of bytes written.
+    Draws a progress bar in MB on stderr (:mod:`tqdm`) when ``verbose``.
+    Returns the number of bytes written.
     """
-    out = sys.stderr
+    from tqdm import tqdm  # a dependency; imported here to keep imports light
+
     with urllib.request.urlopen(url, timeout=timeout) as resp:
         total = resp.headers.get("Content-Length")
         total = int(total) if total and total.isdigit() else None
         done = 0
-        start = last = time.perf_counter()
-        while True:
-            chunk = resp.read(_CHUNK)
-            if not chunk:
-                break
-            fh.write(chunk)
-            hasher.update(chunk)
-            done += len(chunk)
-            now = time.perf_counter()
-            if verbose and now - last >= 0.2:
-                _draw_bytes(out, desc, done, total, start)
-                last = now
-        if verbose:
-            _draw_bytes(out, desc, done, total, start, final=True)
+        with tqdm(
+            total=None if total is None else total / 1e6,
+            desc=desc,
+            unit="MB",
+            bar_format=_BAR if total else _COUNTER,
+            file=sys.stderr,
+            disable=not verbose,
+            mininterval=0.2,
+        ) as bar:
+            while True:
+                chunk = resp.read(_CHUNK)
+                if not chunk:
+                    break
+                fh.write(chunk)
+                hasher.update(chunk)
+                done += len(chunk)
+                bar.update(len(chunk) / 1e6)
     if total is not None and done != total:
         raise OSError(f"download of {url} was cut short: got {done} of {total} bytes")
     return done

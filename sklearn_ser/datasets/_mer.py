@@ -1,28 +1,22 @@
-"""Loader of the MER four-quadrant music emotion dataset (Panda et al. 2018).
+"""The MER four-quadrant music emotion dataset (Panda et al. 2018) as a row.
 
 The music analogue of a speaker is the artist: ``groups`` are artists, so
-``StratifiedGroupKFold`` gives artist-independent evaluation.
+``StratifiedGroupKFold`` gives artist-independent evaluation. The artists
+(and a check of every quadrant) come from the metadata CSV beside the audio,
+so the row's parser is built per root (``parser_for_root``);
+:func:`load_mer_4q` adds the loader's own option, ``quadrants``, between
+parsing and the Bunch, as RAVDESS's ``vocal_channel`` does.
 """
 
 import csv
 import warnings
 from pathlib import Path
 
-from ._base import (
-    _ON_BAD_NAME,
-    _BadName,
-    _check_choice,
-    _check_flag,
-    _compile,
-    _find_roots,
-    _list_audio,
-    _make_bunch,
-    _missing_error,
-    _parse_all,
-    _verify_root,
-)
+from . import _descr
+from ._base import _BadName, _compile
+from ._spec import CorpusSpec, _check_common, spec_bunch, spec_files, spec_parse
 
-__all__ = ["MER_QUADRANTS", "MER_S4_QUADRANTS", "load_mer_4q"]
+__all__ = ["MER_4Q", "MER_QUADRANTS", "MER_S4_QUADRANTS", "load_mer_4q"]
 
 #: Quadrant -> label of :func:`load_mer_4q` (Russell's circumplex:
 #: valence sign, arousal level, a typical emotion).
@@ -55,44 +49,6 @@ _COLUMNS = [
     "pquad",
 ]
 
-DESCR = """\
-MER 4Q: music emotion recognition dataset in Russell's four quadrants
---------------------------------------------------------------------
-
-900 clips of about 30 s, 225 per quadrant, from the AllMusic API, annotated
-from AllMusic mood tags (Panda, Malheiro & Paiva 2018):
-
-  Q1_happy  positive valence, high arousal (happy, joyful, excited)
-  Q2_angry  negative valence, high arousal (angry, aggressive, tense)
-  Q3_sad    negative valence, low arousal (sad, depressed)
-  Q4_calm   positive valence, low arousal (calm, relaxed, serene)
-
-S4's three classes map to Q1 (joyful), Q2 (aggressive) and Q3 (sad):
-``load_mer_4q(quadrants=MER_S4_QUADRANTS)``.
-
-Layout: ``Q1/ .. Q4/`` holding ``MT<10 digits>.<ext>`` (any audio format;
-the dataset ships MP3, some copies Ogg Opus) and
-``panda_dataset_taffc_metadata.csv`` (Song, Artist, Title, Quadrant, moods,
-genres, ...) in the same folder. The quadrant is taken from the folder and
-must agree with the metadata.
-
-Loader output: target = quadrant label (``Q1_happy`` ...); groups = artist
-(661 named artists, 129 of them with several songs, 28 spanning quadrants;
-the three songs with an empty artist field share the group
-``<unknown artist>``, which makes 662 groups); metadata / frame columns:
-path, song, quadrant, artist (empty for those three), title, moods, genres,
-pquad (the share of a song's mood tags in its quadrant).
-
-Evaluation: the authors' protocol is stratified 10-fold cross-validation
-over songs; artist-independent 10-fold (``StratifiedGroupKFold`` on
-``groups``) keeps every artist's songs in one fold.
-
-Source: http://mir.dei.uc.pt (MER_audio_taffc_dataset), for research use.
-Citation: R. Panda, R. Malheiro, R. P. Paiva, "Novel audio features for
-music emotion recognition", IEEE Transactions on Affective Computing
-11(4): 614-626, 2020 (online 2018), doi:10.1109/TAFFC.2018.2820691.
-"""
-
 
 def _read_metadata(path):
     """Song id -> metadata row of ``panda_dataset_taffc_metadata.csv``."""
@@ -113,15 +69,31 @@ def _read_metadata(path):
     return rows
 
 
-def _parser(meta):
-    def parse(path):
+class _Parser:
+    """``parse(path)`` of one MER root; ``meta`` is its metadata CSV (song -> row).
+
+    The row's ``parser_for_root``: a root without the CSV raises
+    ``FileNotFoundError`` saying what it is needed for.
+    """
+
+    def __init__(self, root):
+        path = Path(root) / _METADATA
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"MER 4Q at {root} has no {_METADATA}; the artists and the "
+                "quadrant check come from it. Put the dataset's metadata CSV "
+                "beside the Q1..Q4 folders."
+            )
+        self.meta = _read_metadata(path)
+
+    def __call__(self, path):
         song = path.stem
         if not _SONG_RE.match(song):
             raise _BadName("expected MT followed by 10 digits")
         quadrant = path.parent.name.upper()
         if quadrant not in MER_QUADRANTS:
             raise _BadName(f"folder {path.parent.name!r} is not one of Q1..Q4")
-        row = meta.get(song)
+        row = self.meta.get(song)
         if row is None:
             raise _BadName(f"song {song} is not in {_METADATA}")
         listed = row["Quadrant"].strip().upper()
@@ -140,7 +112,21 @@ def _parser(meta):
             "pquad": float(row["PQuad"]) if row.get("PQuad") else float("nan"),
         }
 
-    return parse
+
+MER_4Q = CorpusSpec(
+    name="mer_4q",
+    title="MER 4Q",
+    description="MER 4Q music emotion, Russell's quadrants (artists as groups)",
+    folders=tuple(_NAMES),
+    pattern=_SONG_RE,
+    scheme=_SCHEME,
+    parser_for_root=_Parser,
+    columns=tuple(_COLUMNS),
+    descr=_descr.MER_4Q,
+    target="label",
+    group="group",
+    dtypes={"pquad": "float64"},
+)
 
 
 def _check_quadrants(quadrants):
@@ -235,52 +221,27 @@ def load_mer_4q(
     (675,)
     """
     wanted = _check_quadrants(quadrants)
-    for name, value in (
-        ("return_X_y", return_X_y),
-        ("as_frame", as_frame),
-        ("verify", verify),
-    ):
-        _check_flag(name, value)
-    _check_choice("on_bad_name", on_bad_name, _ON_BAD_NAME)
-    roots, looked = _find_roots(data_home, _NAMES, _SONG_RE)
-    if not roots:
-        raise _missing_error("MER 4Q", data_home, looked, "load_mer_4q")
-    root = roots[0]
-    meta_path = Path(root) / _METADATA
-    if not meta_path.is_file():
-        raise FileNotFoundError(
-            f"MER 4Q at {root} has no {_METADATA}; the artists and the quadrant "
-            "check come from it. Put the dataset's metadata CSV beside the Q1..Q4 "
-            "folders."
-        )
-    meta = _read_metadata(meta_path)
-    files = _list_audio(root)
-    if verify:
-        _verify_root(root, files, "MER 4Q")
-    records = _parse_all(
-        files, _parser(meta), corpus="MER 4Q", scheme=_SCHEME, on_bad_name=on_bad_name
-    )
+    _check_common(return_X_y, as_frame, verify, on_bad_name)
+    root, files = spec_files(MER_4Q, data_home, verify=verify)
+    parse = _Parser(root)
+    records = spec_parse(MER_4Q, root, files, on_bad_name=on_bad_name, parse=parse)
+    _warn_missing_audio(root, parse.meta, records, wanted)
+    records = [r for r in records if r["quadrant"] in wanted]
+    return spec_bunch(MER_4Q, records, as_frame=as_frame, return_X_y=return_X_y)
+
+
+def _warn_missing_audio(root, meta, records, quadrants):
+    """Warn about songs of ``quadrants`` in the metadata with no audio file."""
     found = {r["song"] for r in records}
     absent = sorted(
         s
         for s, row in meta.items()
-        if row["Quadrant"].strip().upper() in wanted and s not in found
+        if row["Quadrant"].strip().upper() in quadrants and s not in found
     )
     if absent:
         warnings.warn(
             f"MER 4Q at {root}: {len(absent)} song(s) of {_METADATA} have no audio "
             f"file: {', '.join(absent[:10])}{' ...' if len(absent) > 10 else ''}",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    records = [r for r in records if r["quadrant"] in wanted]
-    return _make_bunch(
-        records,
-        columns=_COLUMNS,
-        target="label",
-        group="group",
-        descr=DESCR,
-        as_frame=as_frame,
-        return_X_y=return_X_y,
-        dtypes={"pquad": "float64"},
-    )

@@ -14,7 +14,7 @@ from ._spec import (
     CorpusSpec,
     _check_common,
     _doc,
-    load_spec,
+    row_loader,
     spec_bunch,
     spec_files,
     spec_parse,
@@ -281,15 +281,8 @@ TESS = CorpusSpec(
 )
 
 
-@_doc
-def load_tess(
-    data_home=None,
-    *,
-    return_X_y=False,
-    as_frame=False,
-    verify=False,
-    on_bad_name="raise",
-):
+load_tess = row_loader(
+    TESS,
     """Load the Toronto Emotional Speech Set (TESS) as file paths and labels.
 
     The emotion is read from the last field of each file name (``ps`` is
@@ -319,15 +312,8 @@ def load_tess(
     >>> b = load_tess()  # doctest: +SKIP
     >>> sorted(set(b.groups))  # doctest: +SKIP
     ['OAF', 'YAF']
-    """
-    return load_spec(
-        TESS,
-        data_home,
-        return_X_y=return_X_y,
-        as_frame=as_frame,
-        verify=verify,
-        on_bad_name=on_bad_name,
-    )
+    """,
+)
 
 
 # --------------------------------------------------------------------------- #

@@ -6,7 +6,9 @@ loader ``load_<name>``. To add a corpus, add its row here (see the README's
 "Adding a corpus").
 """
 
+from ..utils._lookup import lookup
 from ._corpora import CREMA_D, EMODB, TUREV_DB
+from ._mer import MER_4Q
 from ._ravdess_tess import RAVDESS, RAVDESS_TESS, TESS
 from ._spec import CorpusSpec
 
@@ -28,7 +30,17 @@ FOLDER = CorpusSpec(
 #: of row ``name`` is ``sklearn_ser.datasets.load_<name>``.
 CORPORA = {
     spec.name: spec
-    for spec in (RAVDESS, TESS, RAVDESS_TESS, CREMA_D, EMODB, TUREV_DB, SAMPLE, FOLDER)
+    for spec in (
+        RAVDESS,
+        TESS,
+        RAVDESS_TESS,
+        CREMA_D,
+        EMODB,
+        TUREV_DB,
+        MER_4Q,
+        SAMPLE,
+        FOLDER,
+    )
 }
 
 
@@ -38,20 +50,16 @@ def list_corpora():
     Examples
     --------
     >>> from sklearn_ser.datasets import list_corpora
-    >>> list(list_corpora())
-    ['ravdess', 'tess', 'ravdess_tess', 'crema_d', 'emodb', 'turev_db', 'sample', 'folder']
+    >>> list(list_corpora())  # doctest: +NORMALIZE_WHITESPACE
+    ['ravdess', 'tess', 'ravdess_tess', 'crema_d', 'emodb', 'turev_db', 'mer_4q',
+     'sample', 'folder']
     """
     return dict(CORPORA)
 
 
 def get_corpus_spec(name):
     """The :class:`CorpusSpec` called ``name`` (ValueError naming the choices)."""
-    if name not in CORPORA:
-        raise ValueError(
-            f"Unknown corpus. Choose one of {sorted(CORPORA)}. Received: "
-            f"corpus={name!r}"
-        )
-    return CORPORA[name]
+    return lookup(CORPORA, name, "corpus")
 
 
 def load_corpus(name, data_home=None, *, speaker=None, on_bad_name="raise"):

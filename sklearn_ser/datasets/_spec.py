@@ -5,10 +5,10 @@ like), how one file name becomes metadata (``parse``), which metadata field is
 the target and which the speaker group, and its DESCR. :func:`load_spec`
 does the rest for every row: find the root, list the audio, verify a
 manifest, parse every name (reporting bad ones), build the Bunch. The public
-``load_*`` functions are thin wrappers that keep their documented signatures;
-a loader with an extra option (RAVDESS's ``vocal_channel``) filters the
-records between :func:`spec_records` and :func:`spec_bunch`. The table of
-rows is :data:`sklearn_ser.datasets.CORPORA`.
+``load_<name>`` of a plain row is :func:`row_loader` of the row (the loaders'
+one signature); a loader with an extra option (RAVDESS's ``vocal_channel``,
+MER's ``quadrants``) filters the records between parsing and
+:func:`spec_bunch`. The table of rows is :data:`sklearn_ser.datasets.CORPORA`.
 """
 
 import re
@@ -183,9 +183,16 @@ def spec_files(
     return root, files
 
 
-def spec_parse(spec, root, files, *, on_bad_name):
-    """Parse ``files`` (found under ``root``) with ``spec``'s parser."""
-    parse = spec.parse if spec.parser_for_root is None else spec.parser_for_root(root)
+def spec_parse(spec, root, files, *, on_bad_name, parse=None):
+    """Parse ``files`` (found under ``root``) with ``spec``'s parser.
+
+    ``parse``: the parser already built for ``root`` by the row's
+    ``parser_for_root``, when the loader needs it afterwards (MER's metadata).
+    """
+    if parse is None and spec.parser_for_root is not None:
+        parse = spec.parser_for_root(root)
+    elif parse is None:
+        parse = spec.parse
     return _parse_all(
         files,
         parse,
@@ -228,3 +235,36 @@ def load_spec(
     _check_common(return_X_y, as_frame, verify, on_bad_name)
     records = spec_records(spec, data_home, verify=verify, on_bad_name=on_bad_name)
     return spec_bunch(spec, records, as_frame=as_frame, return_X_y=return_X_y)
+
+
+def row_loader(spec, doc):
+    """The public ``load_<name>`` of a row that has no option of its own.
+
+    The returned function has the loaders' documented signature
+    ``(data_home=None, *, return_X_y, as_frame, verify, on_bad_name)``, calls
+    :func:`load_spec` on ``spec`` and carries ``doc`` (with ``%(common)s`` /
+    ``%(returns)s`` filled in) as its docstring; it is named ``spec.loader``
+    and lives in :mod:`sklearn_ser.datasets`, where it is exported.
+    """
+
+    def load(
+        data_home=None,
+        *,
+        return_X_y=False,
+        as_frame=False,
+        verify=False,
+        on_bad_name="raise",
+    ):
+        return load_spec(
+            spec,
+            data_home,
+            return_X_y=return_X_y,
+            as_frame=as_frame,
+            verify=verify,
+            on_bad_name=on_bad_name,
+        )
+
+    load.__name__ = load.__qualname__ = spec.loader
+    load.__module__ = "sklearn_ser.datasets"
+    load.__doc__ = doc
+    return _doc(load)

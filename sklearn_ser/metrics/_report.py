@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
 from ..utils._validation import to_builtin
+from ._scores import _check_pair, _labels
 
 __all__ = ["ClassificationTable", "classification_table"]
 
@@ -155,16 +156,8 @@ def classification_table(y_true, y_pred, *, labels=None, digits=3, title=None):
     >>> t.macro["recall"]
     0.75
     """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            "y_true and y_pred must have the same length. Received: "
-            f"{len(y_true)} and {len(y_pred)}"
-        )
-    if labels is None:
-        labels = np.unique(np.concatenate([y_true, y_pred]))
-    labels = np.asarray(labels)
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    labels = _labels(y_true, y_pred, labels)
     p, r, f, s = precision_recall_fscore_support(
         y_true, y_pred, labels=labels, average=None, zero_division=0
     )

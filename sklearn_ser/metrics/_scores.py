@@ -3,6 +3,7 @@
 Every function takes ``y_true`` and ``y_pred`` (labels, str or int) or, for
 ROC AUC, class probabilities ``y_proba`` of shape ``(n_samples, n_classes)``
 whose columns follow ``labels`` (the fitted estimator's ``classes_``).
+The public names are listed once, in :mod:`sklearn_ser.metrics`' ``__all__``.
 """
 
 import warnings
@@ -10,20 +11,17 @@ import warnings
 import numpy as np
 from sklearn import metrics as _skm
 
-__all__ = [
-    "METRICS",
-    "accuracy",
-    "f1_macro",
-    "f1_weighted",
-    "matthews_corrcoef",
-    "precision_macro",
-    "precision_weighted",
-    "recall_macro",
-    "recall_weighted",
-    "roc_auc_ovr",
-    "score_all",
-    "unweighted_average_recall",
-]
+
+def _check_pair(y_true, y_pred):
+    """``y_true`` and ``y_pred`` as arrays of one length (ValueError otherwise)."""
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            "y_true and y_pred must have the same length. Received: "
+            f"{len(y_true)} and {len(y_pred)}"
+        )
+    return y_true, y_pred
 
 
 def _labels(y_true, y_pred, labels):
@@ -174,13 +172,7 @@ def score_all(y_true, y_pred, y_proba=None, labels=None):
     >>> s["accuracy"], s["uar"]
     (0.75, 0.75)
     """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            "y_true and y_pred must have the same length. Received: "
-            f"{len(y_true)} and {len(y_pred)}"
-        )
+    y_true, y_pred = _check_pair(y_true, y_pred)
     out = {}
     for name, fn in METRICS.items():
         if name in ("accuracy", "uar", "mcc"):

@@ -141,12 +141,22 @@ def plot_confusion_matrix(
     return _save(fig, path)
 
 
-def _need_proba(yp):
-    if yp is None:
+def _one_vs_rest(result, y_true, y_proba, labels, figsize):
+    """Arrays and an empty axes of a per-class curve plot (needs probabilities).
+
+    ``result`` may be ``y_true`` given positionally. Returns
+    ``(y_true, y_proba, labels, fig, ax)``.
+    """
+    if result is not None and not _is_result(result):
+        y_true, result = result, None
+    yt, _, proba, labels = _arrays(result, y_true, None, y_proba, labels)
+    if proba is None:
         raise ValueError(
             "This plot needs class probabilities; the estimator had no "
             "predict_proba (for SVC use probability=True). Received: y_proba=None"
         )
+    fig = _figure(figsize)
+    return yt, proba, labels, fig, fig.add_subplot()
 
 
 def plot_precision_recall(
@@ -177,12 +187,7 @@ def plot_precision_recall(
     """
     from sklearn.metrics import average_precision_score, precision_recall_curve
 
-    if result is not None and not _is_result(result):
-        y_true, result = result, None
-    yt, _, proba, labels = _arrays(result, y_true, None, y_proba, labels)
-    _need_proba(proba)
-    fig = _figure(figsize)
-    ax = fig.add_subplot()
+    yt, proba, labels, fig, ax = _one_vs_rest(result, y_true, y_proba, labels, figsize)
     for k, lab in enumerate(labels):
         pos = yt == lab
         if not pos.any():
@@ -215,12 +220,7 @@ def plot_roc(
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    if result is not None and not _is_result(result):
-        y_true, result = result, None
-    yt, _, proba, labels = _arrays(result, y_true, None, y_proba, labels)
-    _need_proba(proba)
-    fig = _figure(figsize)
-    ax = fig.add_subplot()
+    yt, proba, labels, fig, ax = _one_vs_rest(result, y_true, y_proba, labels, figsize)
     for k, lab in enumerate(labels):
         pos = yt == lab
         if not pos.any() or pos.all():

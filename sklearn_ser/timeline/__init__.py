@@ -8,17 +8,15 @@ the whole of it. All work with any fitted pipeline of the toolkit that has
 ``predict_proba``.
 """
 
+from ._segments import Segment, Timeline, TimelineReadError
 from ._stream import StreamResampler, iter_audio_blocks
 from ._timeline import (
-    Segment,
-    Timeline,
-    TimelineReadError,
     fitted_seconds,
     iter_timeline,
-    pipeline_rate,
     predict_recording,
     predict_timeline,
 )
+from ._windowing import pipeline_rate
 from ._vad import EnergyVAD
 
 __all__ = [

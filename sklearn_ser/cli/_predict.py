@@ -1,0 +1,151 @@
+"""The ``predict`` and ``timeline`` commands: a saved model on audio files."""
+
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from ._data import _load_model
+from ._output import PROG, UserError, _emit, _log, _one_line
+
+
+def _cmd_predict(args):
+    from .._persistence import load_model
+    from ..io import AudioLoadError, OutOfRangeAudioWarning, inspect_audio
+    from ..timeline import predict_recording
+
+    model = _load_model(args.model, load_model)
+    classes = list(getattr(model, "classes_", []))
+    failed = 0
+
+    def fail(path, exc):
+        nonlocal failed
+        failed += 1
+        msg = _one_line(exc)
+        if path not in msg:
+            msg = f"{path}: {msg}"
+        print(f"{PROG} predict: error: {msg}", file=sys.stderr, flush=True)
+
+    quality = {}
+    for path in args.files:
+        try:
+            quality[path] = inspect_audio(path)
+        except (AudioLoadError, OSError) as exc:
+            fail(path, exc)
+
+    def run(paths):
+        X = np.asarray(paths, dtype=object)
+        with warnings.catch_warnings():
+            # reported per file by inspect_audio instead
+            warnings.simplefilter("ignore", OutOfRangeAudioWarning)
+            labels, proba, details = predict_recording(model, X)
+        proba = [None] * len(paths) if proba is None else proba
+        return labels, proba, details
+
+    todo = [p for p in args.files if p in quality and not quality[p].no_speech]
+    results = {}
+    if todo:
+        try:
+            labels, probas, details = run(todo)
+            results = dict(zip(todo, zip(labels, probas, details)))
+        except Exception:  # noqa: BLE001 - find which files fail, one by one
+            for path in todo:
+                try:
+                    labels, probas, details = run([path])
+                except Exception as exc:  # noqa: BLE001
+                    fail(path, exc)
+                    continue
+                results[path] = (labels[0], probas[0], details[0])
+    for path in args.files:
+        q = quality.get(path)
+        if q is None or (path not in results and not q.no_speech):
+            continue
+        notes = [q.describe()] if q.describe() else []
+        label, proba, d = results.get(path, (None, None, None))
+        if d is not None and d["method"] == "pooled":
+            notes.append(
+                f"labelled from all {d['seconds']:.1f} s: mean of {d['windows']} "
+                f"windows over {d['speech_seconds']:.1f} s of speech (segments over "
+                f"time: {PROG} timeline)"
+            )
+        _emit(args, path, classes, label, proba, q, notes)
+    if failed:
+        print(
+            f"{PROG} predict: {failed} of {len(args.files)} file(s) failed",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+def _cmd_timeline(args):
+    from .._persistence import load_model
+    from ..timeline import TimelineReadError, iter_timeline
+    from ..timeline._segments import write_csv
+    from ..timeline._timeline import _iter_file
+
+    stdin = args.audio == "-"
+    if stdin and args.sr is None:
+        raise UserError("reading raw samples from stdin (-) needs --sr")
+    for target in (args.out, args.plot):
+        folder = os.path.dirname(os.path.abspath(target)) if target else None
+        if folder and not os.path.isdir(folder):
+            raise UserError(f"{target}: folder {folder} does not exist")
+    model = _load_model(args.model, load_model)
+    opts = dict(window=args.window, hop=args.hop, smooth=args.smooth,
+                vad=not args.no_vad, batch_size=64)
+    if stdin:
+        gen = iter_timeline(model, _stdin_chunks(args.sr), args.sr, **opts)
+    else:
+        gen = _iter_file(model, args.audio, block_frames=1 << 18, **opts)
+    live = args.stream or stdin
+    columns = ["start", "end", "label", *[f"p_{c}" for c in model.classes_]]
+    if live or not args.out:
+        write_csv(sys.stdout, columns, [], header=True)
+    segments, error = [], None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            while True:
+                seg = next(gen)
+                segments.append(seg)
+                if live:
+                    write_csv(sys.stdout, columns, [seg], header=False)
+                    sys.stdout.flush()
+        except StopIteration as stop:
+            tl = stop.value
+        except TimelineReadError as exc:
+            tl, error = exc.timeline, exc
+    if not live and not args.out:
+        write_csv(sys.stdout, columns, tl.segments, header=False)
+    if args.out:
+        tl.to_csv(args.out)
+    if args.plot:
+        from ..plotting import plot_timeline
+
+        plot_timeline(tl, path=args.plot, title=os.path.basename(args.audio))
+    written = ", ".join(p for p in (args.out, args.plot) if p)
+    if error is not None:
+        raise UserError(
+            f"{_one_line(error)} ({len(tl)} segment(s) before the damage"
+            + (f" written to {written})" if written else ")")
+        )
+    _log(args, f"{len(tl)} segment(s), {tl.speech_seconds():.1f} s of speech in "
+         f"{tl.duration:.1f} s of audio" + (f"; wrote {written}" if written else ""))
+    return 0
+
+
+def _stdin_chunks(sr, seconds=0.1):
+    """float32 little-endian mono samples from stdin, ``seconds`` at a time."""
+    size = max(1, int(sr * seconds)) * 4
+    rest = b""
+    stream = sys.stdin.buffer
+    while True:
+        data = stream.read(size)
+        if not data:
+            break
+        data = rest + data
+        n = len(data) // 4 * 4
+        rest = data[n:]
+        if n:
+            yield np.frombuffer(data[:n], dtype="<f4").astype(np.float32)
