@@ -24,7 +24,7 @@ PIPELINE = "compare-logreg"
 
 
 def build_pipeline(random_state=0):
-    """The quickstart's pipeline: the registry's ``mfcc-stats-svm``."""
+    """The quickstart's pipeline: the registry's ``PIPELINE``."""
     from .pipelines import get_pipeline
 
     return get_pipeline(PIPELINE, random_state=random_state)
@@ -35,12 +35,15 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(
         prog="python -m sklearn_ser.quickstart",
-        description="Train and evaluate MFCC -> SVM emotion recognition on real "
+        description=f"Train and evaluate the {PIPELINE} emotion recogniser on real "
         "speech, with the paper's random split and speaker-independently.",
     )
     parser.add_argument(
         "--corpus",
-        choices=[n for n, s in list_corpora().items() if s.speakers],
+        # speech corpora with speakers (not music, whose groups are artists)
+        choices=[
+            n for n, s in list_corpora().items() if s.speakers and s.group == "speaker"
+        ],
         default="sample",
         help="sample (shipped, default), or a corpus under --data-home/$SER_DATA",
     )

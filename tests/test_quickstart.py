@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from sklearn_ser import quickstart
 
 
@@ -27,3 +29,13 @@ def test_quickstart_missing_corpus_is_a_clean_error(tmp_path, capsys):
     assert quickstart.main(["--corpus", "ravdess", "--data-home", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and str(tmp_path) in err
+
+
+def test_quickstart_offers_speech_corpora_only(capsys):
+    # MER 4Q is in the corpus registry with artists as groups; the speech
+    # quickstart (emotions, speakers) must not offer it.
+    from sklearn_ser.quickstart import main
+
+    with pytest.raises(SystemExit):
+        main(["--corpus", "mer_4q"])
+    assert "invalid choice: 'mer_4q'" in capsys.readouterr().err
