@@ -14,7 +14,8 @@ from ._base import (
     TruncationWarning,
     fix_frames,
 )
-from ._mfcc import LMFB, MFCC, STFT, MelSpectrogram, log_mel, melspectrogram, mfcc
+from ._mfcc import LMFB, MFCC, log_mel, mfcc
+from ._spectrogram import STFT, MelSpectrogram, melspectrogram
 from ._entropy import EnergyEntropy, energy_entropy
 from ._frame_array import FrameArray
 from ._pooling import FrameStats
