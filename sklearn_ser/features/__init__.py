@@ -64,9 +64,8 @@ __all__ = [
 
 # image and music
 from ._image import SpectrogramImage  # noqa: E402
+from ._chroma import chroma_filterbank, chroma_stft  # noqa: E402
 from ._music import (  # noqa: E402
-    chroma_filterbank,
-    chroma_stft,
     rms,
     spectral_bandwidth,
     spectral_centroid,

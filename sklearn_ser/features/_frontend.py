@@ -51,7 +51,7 @@ class Head(NamedTuple):
 
 
 def stft_head(*, power=1.0, db=False, top_db=80.0):
-    """``|X| ** power``, or with ``db`` ``10 log10 |X|^2`` floored at ``max - top_db``."""
+    """``|X| ** power``; with ``db``, ``10 log10 |X|^2`` floored per signal."""
     if db:
         return Head(power=2.0, post=_to_db, floor_db=top_db)
     return Head(power=power)
@@ -74,7 +74,7 @@ def mel_basis(framing, *, sr, n_mels, fmin=0.0, fmax=None, htk=False, norm="slan
 
 
 def mel_head(fb, *, power=2.0, db=False, top_db=80.0):
-    """Mel spectrogram ``|X| ** power @ fb.T``; with ``db`` in dB, floored per signal."""
+    """Mel spectra ``|X| ** power @ fb.T``; with ``db`` in dB floored per signal."""
     apply_fb = _filterbank_applier(fb)
     if not db:
         return Head(power=power, post=apply_fb, n_out=fb.shape[0])
