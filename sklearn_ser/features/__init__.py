@@ -8,12 +8,8 @@ keyword-only functions (:func:`stft`, :func:`mfcc`, :func:`mel_filterbank`, ...)
 """
 
 # core
-from ._base import (
-    BaseAudioTransformer,
-    FrameFeatureTransformer,
-    TruncationWarning,
-    fix_frames,
-)
+from ._base import BaseAudioTransformer, fix_frames
+from ._frame_transformer import FrameFeatureTransformer, TruncationWarning
 from ._mfcc import LMFB, MFCC, log_mel, mfcc
 from ._spectrogram import STFT, MelSpectrogram, melspectrogram
 from ._entropy import EnergyEntropy, energy_entropy

@@ -12,7 +12,8 @@ the batch (per-signal log floors, the DCT of :mod:`._dct`) and a per-signal
 signal (deltas of :mod:`._delta`, padding). The pure keyword-only functions
 :func:`mfcc`, :func:`log_mel` and :func:`melspectrogram` return time-major
 ``(n_frames, n_bins)`` arrays for one waveform; the transformers of
-:mod:`._mfcc` and :mod:`._image` run the same heads on chunks of a batch.
+:mod:`._mfcc`, :mod:`._spectrogram` and :mod:`._image` run the same heads
+on chunks of a batch.
 """
 
 from collections.abc import Callable

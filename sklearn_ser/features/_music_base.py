@@ -12,10 +12,11 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import FrameFeatureTransformer, fix_frames
+from ._base import fix_frames
 from ._chroma import chroma_filterbank, chroma_stft
 from ._db import _log
 from ._dct import cepstra
+from ._frame_transformer import FrameFeatureTransformer
 from ._mel import apply_mel, mel_filterbank
 from ._music import (
     rms,

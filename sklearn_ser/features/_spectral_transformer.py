@@ -15,7 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from ._base import FrameFeatureTransformer, _lengths
+from ._frame_transformer import FrameFeatureTransformer, _lengths
 from ._framing import Framing, get_window
 from ._frontend import mel_basis, spectral_frames
 from ._validation import CONVENTIONS
