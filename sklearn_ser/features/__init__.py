@@ -8,13 +8,10 @@ keyword-only functions (:func:`stft`, :func:`mfcc`, :func:`mel_filterbank`, ...)
 """
 
 # core
-from ._base import (
-    BaseAudioTransformer,
-    FrameFeatureTransformer,
-    TruncationWarning,
-    fix_frames,
-)
-from ._mfcc import LMFB, MFCC, STFT, MelSpectrogram, log_mel, melspectrogram, mfcc
+from ._base import BaseAudioTransformer, fix_frames
+from ._frame_transformer import FrameFeatureTransformer, TruncationWarning
+from ._mfcc import LMFB, MFCC, log_mel, mfcc
+from ._spectrogram import STFT, MelSpectrogram, melspectrogram
 from ._entropy import EnergyEntropy, energy_entropy
 from ._frame_array import FrameArray
 from ._pooling import FrameStats
@@ -63,9 +60,8 @@ __all__ = [
 
 # image and music
 from ._image import SpectrogramImage  # noqa: E402
+from ._chroma import chroma_filterbank, chroma_stft  # noqa: E402
 from ._music import (  # noqa: E402
-    chroma_filterbank,
-    chroma_stft,
     rms,
     spectral_bandwidth,
     spectral_centroid,

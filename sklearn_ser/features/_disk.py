@@ -1,5 +1,9 @@
 """Out-of-core feature extraction: a directory of ``.npy`` shards.
 
+(Over 500 lines because the writer, :func:`extract_to_disk`, and the reader,
+:class:`FeatureShards`, of one on-disk format are kept together: the layout
+below, its manifest and its atomic-write rules are defined in one module.)
+
 :func:`extract_to_disk` runs a (fitted) feature transformer over ``X`` in
 chunks of ``chunk_size`` rows and writes each chunk's features to its own
 ``.npy`` file; :class:`FeatureShards` reads the directory back as a

@@ -11,7 +11,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from ._base import FrameFeatureTransformer
+from ._frame_transformer import FrameFeatureTransformer
 from ._framing import frame_signals
 
 __all__ = ["EnergyEntropy", "energy_entropy"]

@@ -4,6 +4,7 @@ See :mod:`sklearn_ser.features._spectral` for the two conventions
 (``"librosa"`` centred frames, ``"psf"`` frames from sample 0).
 """
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -12,6 +13,7 @@ import scipy.signal
 from ._validation import _check_convention, _check_positive_int, _readonly
 
 __all__ = [
+    "Framing",
     "frame_signal",
     "frame_signals",
     "get_window",
@@ -105,6 +107,87 @@ def n_frames_for_length(
     if center:
         return 1 + n // hop_length
     return np.maximum(1 + (n - frame_length) // hop_length, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Framing:
+    """How a batch of signals is cut into windowed frames; passed as one object.
+
+    Fields as in :func:`~sklearn_ser.features.stft` and :func:`frame_signal`;
+    ``win_length=None`` means ``n_fft``. ``preemph`` is the pre-emphasis
+    coefficient (:func:`preemphasis`) applied on the fly while framing;
+    ``n_samples`` (an int or one per signal) treats every signal as that
+    many samples long, zero-padded or cut at its end (a clip duration),
+    without copying it; ``dtype`` is the precision of the frames, of their
+    FFT and of everything computed from them. The fields are checked on
+    construction.
+    """
+
+    n_fft: int
+    hop_length: int
+    win_length: int | None = None
+    window: object = "hann"
+    center: bool = True
+    pad_mode: str = "constant"
+    convention: str = "librosa"
+    preemph: float = 0.0
+    n_samples: object = None
+    dtype: object = np.float32
+
+    def __post_init__(self):
+        _check_convention(self.convention)
+        n_fft = _check_positive_int("n_fft", self.n_fft)
+        hop_length = _check_positive_int("hop_length", self.hop_length)
+        win_length = self.win_length
+        if win_length is not None:
+            win_length = _check_positive_int("win_length", win_length)
+        if self.convention == "librosa" and (win_length or n_fft) > n_fft:
+            raise ValueError(
+                f"win_length must be <= n_fft. Received: win_length={win_length}, "
+                f"n_fft={n_fft}"
+            )
+        for name, value in (
+            ("n_fft", n_fft),
+            ("hop_length", hop_length),
+            ("win_length", win_length),
+            ("dtype", np.dtype(self.dtype)),
+        ):
+            object.__setattr__(self, name, value)
+
+    @property
+    def frame_length(self):
+        """Samples a frame spans: ``n_fft`` (librosa) or the window (psf)."""
+        if self.convention == "librosa":
+            return self.n_fft
+        return self.win_length or self.n_fft
+
+    @property
+    def left(self):
+        """Samples of centring padding before the first sample (librosa only)."""
+        return self.frame_length // 2 if self.centred else 0
+
+    @property
+    def centred(self):
+        return self.center and self.convention == "librosa"
+
+    def window_values(self):
+        """The analysis window, zero-padded to the frame (librosa) or not (psf)."""
+        return get_window(
+            window=self.window,
+            win_length=self.win_length or self.n_fft,
+            n_fft=self.n_fft if self.convention == "librosa" else None,
+            dtype=self.dtype,
+        )
+
+    def n_frames(self, n_samples):
+        """Frames of signals ``n_samples`` long (:func:`n_frames_for_length`)."""
+        return n_frames_for_length(
+            n_samples=n_samples,
+            frame_length=self.frame_length,
+            hop_length=self.hop_length,
+            center=self.center,
+            convention=self.convention,
+        ).astype(np.int64)
 
 
 def _layout(

@@ -24,9 +24,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseAudioTransformer
-from ._db import _floor_stacked, _to_db
-from ._mel import _filterbank_applier, mel_filterbank
-from ._spectrum import power_spectrum_frames, split_frames
+from ._framing import Framing
+from ._frontend import mel_basis, mel_head, spectral_frames, stft_head
 
 __all__ = ["SpectrogramImage", "colormap_lut", "resize_matrix"]
 
@@ -178,22 +177,13 @@ def _write_png(path, image):
 # ------------------------------------------------------------ numerics
 def _db_spectrograms(waves, *, kind, sr, n_fft, hop_length, n_mels, top_db):
     """List of time-major dB spectrograms (per-signal ``top_db`` floor)."""
-    post, n_out = None, None
+    framing = Framing(n_fft=n_fft, hop_length=hop_length)
     if kind == "mel":
-        fb = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, htk=False, norm="slaney")
-        post, n_out = _filterbank_applier(fb), n_mels
-    stacked, n_frames = power_spectrum_frames(
-        ys=waves,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        power=2.0,
-        post=post,
-        n_out=n_out,
-    )
-    _to_db(stacked)
-    if top_db is not None:
-        _floor_stacked(stacked, n_frames, top_db)
-    return split_frames(stacked, n_frames)
+        fb = mel_basis(framing, sr=sr, n_mels=n_mels)
+        head = mel_head(fb, db=True, top_db=top_db)
+    else:
+        head = stft_head(db=True, top_db=top_db)
+    return spectral_frames(waves, framing, head)
 
 
 def _gather_form(M):

@@ -1,9 +1,8 @@
-"""Spectral descriptors and chroma: the frame-wise music features of S4.
+"""Spectral descriptors, zero-crossing rate and RMS: frame-wise music features of S4.
 
-Pure keyword-only numpy functions (the rhythm ones, onset strength and
-tempo, are in :mod:`._rhythm`); the transformers live in
-:mod:`sklearn_ser.features._music_estimators`. Over 500 lines because each
-public function carries its full numpydoc (the code is ~200 lines).
+Pure keyword-only numpy functions (chroma is in :mod:`._chroma`, onset
+strength and tempo in :mod:`._rhythm`); the transformers live in
+:mod:`sklearn_ser.features._music_estimators`.
 
 Layout
 ------
@@ -33,10 +32,9 @@ reproduced)
 import numpy as np
 
 from ._spectrum import stft
+from ._validation import _check_positive_int
 
 __all__ = [
-    "chroma_filterbank",
-    "chroma_stft",
     "rms",
     "spectral_bandwidth",
     "spectral_centroid",
@@ -48,8 +46,8 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- helpers
-def _spectrogram(*, y, S, n_fft, hop_length, win_length, window, center, power, name):
-    """Return ``(S, n_fft)``: the given spectrogram, or one computed from ``y``."""
+def _spectrogram(name, y, S, power, n_fft, hop_length, win_length, window, center):
+    """Return ``(S, n_fft)``: the given spectrogram, or ``|stft(y)| ** power``."""
     if S is not None:
         S = np.asarray(S)
         if S.ndim < 2:
@@ -93,17 +91,6 @@ def _fft_frequencies(sr, n_fft):
     return np.fft.rfftfreq(int(n_fft), d=1.0 / float(sr))
 
 
-def _check_positive(name, value, *, integer=True):
-    ok = (
-        isinstance(value, (int, np.integer))
-        if integer
-        else isinstance(value, (int, float, np.integer, np.floating))
-    )
-    if not ok or isinstance(value, bool) or value <= 0:
-        kind = "a positive integer" if integer else "a positive number"
-        raise ValueError(f"{name} must be {kind}. Received: {name}={value!r}")
-
-
 # ------------------------------------------------------ spectral descriptors
 def spectral_centroid(
     *,
@@ -137,15 +124,7 @@ def spectral_centroid(
         In Hz; 0 for silent frames.
     """
     S, n_fft = _spectrogram(
-        y=y,
-        S=S,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        win_length=win_length,
-        window=window,
-        center=center,
-        power=1.0,
-        name="spectral_centroid",
+        "spectral_centroid", y, S, 1.0, n_fft, hop_length, win_length, window, center
     )
     freq = _fft_frequencies(sr, n_fft)
     total = S.sum(axis=-1, dtype=np.float64)
@@ -188,15 +167,7 @@ def spectral_bandwidth(
     if not p > 0:
         raise ValueError(f"p must be > 0. Received: p={p!r}")
     S, n_fft = _spectrogram(
-        y=y,
-        S=S,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        win_length=win_length,
-        window=window,
-        center=center,
-        power=1.0,
-        name="spectral_bandwidth",
+        "spectral_bandwidth", y, S, 1.0, n_fft, hop_length, win_length, window, center
     )
     freq = _fft_frequencies(sr, n_fft)
     S64 = S.astype(np.float64, copy=False)
@@ -247,15 +218,7 @@ def spectral_flatness(
     if not amin > 0:
         raise ValueError(f"amin must be > 0. Received: amin={amin!r}")
     S, _ = _spectrogram(
-        y=y,
-        S=S,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        win_length=win_length,
-        window=window,
-        center=center,
-        power=1.0,
-        name="spectral_flatness",
+        "spectral_flatness", y, S, 1.0, n_fft, hop_length, win_length, window, center
     )
     S_thresh = np.maximum(amin, S**power)
     gmean = np.exp(np.mean(np.log(S_thresh), axis=-1))
@@ -300,15 +263,7 @@ def spectral_rolloff(
             f"roll_percent must lie in (0, 1). Received: roll_percent={roll_percent!r}"
         )
     S, n_fft = _spectrogram(
-        y=y,
-        S=S,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        win_length=win_length,
-        window=window,
-        center=center,
-        power=1.0,
-        name="spectral_rolloff",
+        "spectral_rolloff", y, S, 1.0, n_fft, hop_length, win_length, window, center
     )
     freq = _fft_frequencies(sr, n_fft)
     cum = np.cumsum(S, axis=-1)
@@ -352,19 +307,11 @@ def spectral_flux(
     -------
     flux : ndarray of float32, shape (..., n_frames)
     """
-    _check_positive("lag", lag)
+    _check_positive_int("lag", lag)
     if not p > 0:
         raise ValueError(f"p must be > 0. Received: p={p!r}")
     S, _ = _spectrogram(
-        y=y,
-        S=S,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        win_length=win_length,
-        window=window,
-        center=center,
-        power=1.0,
-        name="spectral_flux",
+        "spectral_flux", y, S, 1.0, n_fft, hop_length, win_length, window, center
     )
     out = np.zeros(S.shape[:-1], dtype=np.float32)
     if S.shape[-2] > lag:
@@ -414,8 +361,8 @@ def zero_crossing_rate(
     zcr : ndarray of float32, shape (n_frames,)
         ``n_frames = 1 + n_times // hop_length`` when ``center``.
     """
-    _check_positive("frame_length", frame_length)
-    _check_positive("hop_length", hop_length)
+    _check_positive_int("frame_length", frame_length)
+    _check_positive_int("hop_length", hop_length)
     y = np.asarray(y, dtype=np.float32)
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D. Received: y.shape={y.shape}")
@@ -456,8 +403,8 @@ def rms(*, y=None, S=None, frame_length=2048, hop_length=512, center=True):
     -------
     rms : ndarray of float32, shape (..., n_frames)
     """
-    _check_positive("frame_length", frame_length)
-    _check_positive("hop_length", hop_length)
+    _check_positive_int("frame_length", frame_length)
+    _check_positive_int("hop_length", hop_length)
     if y is not None:
         y = np.asarray(y, dtype=np.float32)
         if y.ndim != 1:
@@ -483,115 +430,3 @@ def rms(*, y=None, S=None, frame_length=2048, hop_length=512, center=True):
         x[..., -1] *= 0.5
     power = 2 * x.sum(axis=-1) / frame_length**2
     return np.sqrt(power).astype(np.float32)
-
-
-# ----------------------------------------------------------------- chroma
-def chroma_filterbank(
-    *,
-    sr,
-    n_fft,
-    n_chroma=12,
-    tuning=0.0,
-    ctroct=5.0,
-    octwidth=2.0,
-    norm=2,
-    base_c=True,
-    dtype=np.float32,
-):
-    """Chroma filter bank mapping STFT bins to ``n_chroma`` pitch classes.
-
-    Identical construction to ``librosa.filters.chroma`` (Ellis' chromagram):
-    each FFT bin contributes a Gaussian bump in pitch-class space, columns are
-    ``norm``-normalised, then weighted by a Gaussian over octaves centred on
-    octave ``ctroct`` (octaves counted from A440/16, so A440 is octave 4 and
-    the default 5.0 is 880 Hz) with width ``octwidth`` octaves. Row 0 is C
-    when ``base_c``.
-
-    Returns
-    -------
-    fb : ndarray, shape (n_chroma, n_fft // 2 + 1)
-    """
-    _check_positive("n_chroma", n_chroma)
-    _check_positive("n_fft", n_fft)
-    frequencies = np.linspace(0, sr, n_fft, endpoint=False)[1:]
-    a440 = 440.0 * 2.0 ** (tuning / n_chroma)
-    frqbins = n_chroma * np.log2(frequencies / (a440 / 16.0))
-    # the 0 Hz bin: 1.5 octaves below bin 1 (50 % rotated, broad)
-    frqbins = np.concatenate(([frqbins[0] - 1.5 * n_chroma], frqbins))
-    binwidthbins = np.concatenate((np.maximum(frqbins[1:] - frqbins[:-1], 1.0), [1]))
-    D = np.subtract.outer(frqbins, np.arange(0, n_chroma, dtype="d")).T
-    n_chroma2 = np.round(float(n_chroma) / 2)
-    D = np.remainder(D + n_chroma2 + 10 * n_chroma, n_chroma) - n_chroma2
-    wts = np.exp(-0.5 * (2 * D / np.tile(binwidthbins, (n_chroma, 1))) ** 2)
-    if norm is not None:
-        length = np.sum(np.abs(wts) ** norm, axis=0, keepdims=True) ** (1.0 / norm)
-        wts = wts / _safe_norm(length, wts.dtype)
-    if octwidth is not None:
-        wts *= np.tile(
-            np.exp(-0.5 * (((frqbins / n_chroma - ctroct) / octwidth) ** 2)),
-            (n_chroma, 1),
-        )
-    if base_c:
-        wts = np.roll(wts, -3 * (n_chroma // 12), axis=0)
-    return np.ascontiguousarray(wts[:, : int(1 + n_fft / 2)], dtype=dtype)
-
-
-def chroma_stft(
-    *,
-    y=None,
-    S=None,
-    sr=22050,
-    n_fft=2048,
-    hop_length=512,
-    win_length=None,
-    window="hann",
-    center=True,
-    n_chroma=12,
-    tuning=0.0,
-    filterbank=None,
-):
-    """Chromagram from a power spectrogram, each frame scaled to max 1.
-
-    librosa's ``feature.chroma_stft`` with ``norm=np.inf`` (S4), except that
-    ``tuning`` defaults to 0.0 (A440) instead of being estimated from the
-    signal: estimating the tuning of speech is meaningless and would make
-    the features depend on a noisy pitch-tracking step. Pass
-    ``tuning=librosa.estimate_tuning(...)`` yourself to reproduce librosa's
-    default exactly.
-
-    Parameters
-    ----------
-    y, n_fft, hop_length, win_length, window, center
-        As in :func:`spectral_centroid`.
-    S : ndarray of shape (..., n_frames, n_bins), optional
-        *Power* spectrogram (time-major), as in librosa.
-    sr : int, default=22050
-    n_chroma : int, default=12
-    tuning : float, default=0.0
-        Deviation from A440 in fractions of a chroma bin.
-    filterbank : ndarray of shape (n_chroma, n_bins), optional
-        Precomputed :func:`chroma_filterbank` (the transformers reuse one).
-
-    Returns
-    -------
-    chroma : ndarray of float32, shape (..., n_frames, n_chroma)
-        Column 0 is C, 1 is C#, ..., 11 is B. Silent frames are all 0.
-    """
-    S, n_fft = _spectrogram(
-        y=y,
-        S=S,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        win_length=win_length,
-        window=window,
-        center=center,
-        power=2.0,
-        name="chroma_stft",
-    )
-    if filterbank is None:
-        filterbank = chroma_filterbank(
-            sr=sr, n_fft=n_fft, n_chroma=n_chroma, tuning=tuning
-        )
-    raw = S @ filterbank.T.astype(S.dtype, copy=False)
-    peak = np.abs(raw).max(axis=-1, keepdims=True)
-    return (raw / _safe_norm(peak, raw.dtype)).astype(np.float32)

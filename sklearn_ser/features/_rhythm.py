@@ -8,8 +8,9 @@ import numpy as np
 
 from ._db import power_to_db
 from ._mel import apply_mel, mel_filterbank
-from ._music import _check_positive, _safe_norm
+from ._music import _safe_norm
 from ._spectrum import stft
+from ._validation import _check_positive_int
 
 __all__ = ["onset_strength", "tempo", "tempo_frequencies", "tempogram"]
 
@@ -48,7 +49,7 @@ def onset_strength(
     -------
     onset_envelope : ndarray of float32, shape (n_frames,)
     """
-    _check_positive("lag", lag)
+    _check_positive_int("lag", lag)
     if S is None:
         if y is None:
             raise ValueError("onset_strength: give either y or S")
@@ -117,7 +118,7 @@ def tempogram(*, onset_envelope, win_length=384, center=True):
     tempogram : ndarray of float64, shape (n_frames, win_length)
         Time-major; column ``l`` is lag ``l``.
     """
-    _check_positive("win_length", win_length)
+    _check_positive_int("win_length", win_length)
     env = np.asarray(onset_envelope, dtype=np.float64)
     if env.ndim != 1:
         raise ValueError(f"onset_envelope must be 1-D. Received: shape={env.shape}")

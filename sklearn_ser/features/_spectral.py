@@ -1,6 +1,7 @@
 """Spectral numerics: the conventions and array layout, and the public functions.
 
-Each step lives in its own module: :mod:`._framing` (windows, frame counts,
+Each step lives in its own module: :mod:`._framing` (:class:`Framing`, the
+one object that says how a batch is framed; windows, frame counts,
 pre-emphasis), :mod:`._spectrum` (power spectra of all frames, the FFT
 step), :mod:`._mel` (Mel scale, filter banks and their application),
 :mod:`._db` (dB with the per-signal ``top_db`` floor, psf's natural log),
@@ -42,6 +43,7 @@ from ._db import power_to_db
 from ._dct import dct_matrix, lifter_weights
 from ._delta import delta
 from ._framing import (
+    Framing,
     frame_signal,
     frame_signals,
     get_window,
@@ -54,6 +56,7 @@ from ._validation import CONVENTIONS
 
 __all__ = [
     "CONVENTIONS",
+    "Framing",
     "dct_matrix",
     "delta",
     "frame_signal",

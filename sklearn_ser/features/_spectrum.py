@@ -4,15 +4,14 @@ import numpy as np
 import scipy.fft
 
 from ._framing import (
+    Framing,
     _per_signal,
     _signal_list,
     _windowed_frames,
-    get_window,
-    n_frames_for_length,
     preemphasis,
 )
 from ._threads import single_threaded_blas
-from ._validation import _check_convention, _check_positive_int
+from ._validation import _check_positive_int
 
 __all__ = ["power_spectrum_frames", "split_frames", "stft"]
 
@@ -25,24 +24,16 @@ _CHUNK_BYTES = 1 << 20
 def power_spectrum_frames(
     *,
     ys,
-    n_fft,
-    hop_length,
-    win_length=None,
-    window="hann",
-    center=True,
-    pad_mode="constant",
+    framing=None,
     power=2.0,
-    convention="librosa",
     scale=1.0,
     post=None,
     n_out=None,
-    dtype=np.float32,
     n_jobs=None,
-    preemph=0.0,
-    n_samples=None,
     pad_to=None,
     out=None,
     signal_max=False,
+    **framing_fields,
 ):
     """Magnitude ``** power`` spectra of all frames of a list of signals.
 
@@ -60,8 +51,10 @@ def power_spectrum_frames(
     Parameters
     ----------
     ys : list of 1-D ndarray
-    n_fft, hop_length, win_length, window, center, pad_mode, convention
-        See :func:`stft` and :func:`frame_signal`.
+    framing : Framing or None
+        How the signals are framed (FFT size, hop, window, centring,
+        convention, pre-emphasis, clip length, dtype). Alternatively its
+        fields as keyword arguments (``n_fft=512, hop_length=160, ...``).
     power : float, default=2.0
     scale : float, default=1.0
         Multiplies the spectrum (psf's power spectrum is ``|X|^2 / n_fft``).
@@ -69,25 +62,17 @@ def power_spectrum_frames(
         ``post(spec_chunk) -> out_chunk`` of ``n_out`` columns; it must work
         row by row (each output row depends on its own frame only) and may
         overwrite its argument.
-    dtype : numpy dtype, default=float32
-        Precision of the FFT and of the result.
     n_jobs : int or None
         Threads over chunks of frames (NumPy ufuncs, SciPy's FFT and BLAS
         release the GIL; the result is shared memory, so the threading
         backend is required).
-    preemph : float, default=0.0
-        Pre-emphasis coefficient applied to each (padded) signal, as by
-        :func:`preemphasis`, on the fly.
-    n_samples : int, array-like of int or None
-        Treat signal ``i`` as ``n_samples[i]`` samples long: zero-padded or
-        cut at its end (a fixed clip duration), without copying it.
     pad_to : int or None
         Return ``(n_signals, pad_to, n_cols)``: frames beyond ``pad_to`` are
         dropped (and not computed unless ``signal_max``), missing frames
         are zero rows.
     out : ndarray or None
         With ``pad_to``: a zero-filled C-contiguous array of shape
-        ``(n_signals, pad_to, n_cols)`` and dtype ``dtype`` to write into.
+        ``(n_signals, pad_to, n_cols)`` and the framing's dtype to write into.
     signal_max : bool, default=False
         Also return the maximum of every signal's output over all its frames
         (including those dropped by ``pad_to``).
@@ -102,88 +87,106 @@ def power_spectrum_frames(
     signal_max : ndarray, shape (n_signals,)
         Only when ``signal_max``.
     """
-    _check_convention(convention)
-    n_fft = _check_positive_int("n_fft", n_fft)
-    hop_length = _check_positive_int("hop_length", hop_length)
-    win_length = (
-        n_fft if win_length is None else _check_positive_int("win_length", win_length)
-    )
-    dtype = np.dtype(dtype)
-    if convention == "librosa":
-        if win_length > n_fft:
-            raise ValueError(
-                f"win_length must be <= n_fft. Received: win_length={win_length}, "
-                f"n_fft={n_fft}"
-            )
-        frame_length = n_fft
-        w = get_window(window=window, win_length=win_length, n_fft=n_fft, dtype=dtype)
-    else:
-        frame_length = win_length
-        w = get_window(window=window, win_length=win_length, dtype=dtype)
-    ys = [np.ascontiguousarray(y, dtype=dtype) for y in ys]
-    for i, y in enumerate(ys):
-        if y.ndim != 1:
-            raise ValueError(
-                f"Every signal must be 1-D. Received: ys[{i}] of shape {y.shape}"
-            )
-    if n_samples is None:
-        n_valid = np.array([y.shape[0] for y in ys], dtype=np.int64)
-    else:
-        n_valid = np.broadcast_to(np.asarray(n_samples, dtype=np.int64), (len(ys),))
-    n_frames = n_frames_for_length(
-        n_samples=n_valid,
-        frame_length=frame_length,
-        hop_length=hop_length,
-        center=center,
-        convention=convention,
-    ).astype(np.int64)
-    left = frame_length // 2 if (center and convention == "librosa") else 0
-    if left and pad_mode != "constant":
-        # the (rare) non-zero centring padding is materialised: every signal
-        # is cut/padded to its length, pre-emphasised and padded; frames then
-        # start at sample 0 of the padded signal
-        if n_samples is not None:
-            ys = [
-                y[:n] if y.shape[0] >= n else np.pad(y, (0, n - y.shape[0]))
-                for y, n in zip(ys, n_valid.tolist(), strict=True)
-            ]
-        if preemph:
-            ys = [preemphasis(y=y, coef=preemph) for y in ys]
-            preemph = 0.0
-        ys = [np.pad(y, (left, left), mode=pad_mode) for y in ys]
-        n_valid = n_valid + 2 * left
-        left = 0
-    n_bins = n_fft // 2 + 1
-    n_cols = n_bins if post is None else int(n_out)
-    n_sig = len(ys)
-    if pad_to is not None:
-        pad_to = _check_positive_int("pad_to", pad_to)
-        shape = (n_sig, pad_to, n_cols)
-        if out is None:
-            out = np.zeros(shape, dtype=dtype)
-        elif out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous:
-            raise ValueError(
-                f"out must be a C-contiguous {dtype} array of shape {shape}. "
-                f"Received: out of shape {out.shape} and dtype {out.dtype}"
-            )
-        computed = n_frames if signal_max else np.minimum(n_frames, pad_to)
-        dest_start = np.arange(n_sig, dtype=np.int64) * pad_to
-        keep = np.minimum(n_frames, pad_to)
-    else:
-        if out is not None:
-            raise ValueError("out needs pad_to. Received: pad_to=None")
-        computed = n_frames
-        dest_start = np.concatenate([[0], np.cumsum(n_frames)[:-1]]).astype(np.int64)
-        keep = n_frames
-        out = np.empty((int(n_frames.sum()), n_cols), dtype=dtype)
-    out2d = out.reshape(-1, n_cols)  # a view: out is C-contiguous
-    first = np.concatenate([[0], np.cumsum(computed)]).astype(np.int64)
+    if framing is None:
+        framing = Framing(**framing_fields)
+    elif framing_fields:
+        raise TypeError(
+            "Give the framing as one Framing or as its fields, not both. "
+            f"Received: framing and {sorted(framing_fields)}"
+        )
+    f = framing
+    w = f.window_values()
+    sigs = _Signals(ys, f)
+    n_cols = f.n_fft // 2 + 1 if post is None or n_out is None else int(n_out)
+    dest = _Destination(sigs.n_frames, n_cols, f.dtype, pad_to, out, signal_max)
+    first = np.concatenate([[0], np.cumsum(dest.computed)]).astype(np.int64)
     total = int(first[-1])
-    rows = max(32, _CHUNK_BYTES // (frame_length * dtype.itemsize))
-    coef = dtype.type(preemph) if preemph else 0
+    rows = max(32, _CHUNK_BYTES // (f.frame_length * f.dtype.itemsize))
+    # frames shorter than the FFT (psf) are laid in a zero-padded buffer
+    # whose tail stays zero, which spares the FFT its own padding copy
+    width = max(f.frame_length, f.n_fft)
 
-    def chunk(lo, hi, frames, maxima):
-        # the pieces (signal, first frame, end frame) of global rows lo..hi
+    def spectra(frames, n):
+        if width > f.frame_length:  # the input (and its zero tail) is kept
+            spec = scipy.fft.rfft(frames[:n], axis=-1)
+        else:  # n_fft <= frame_length: psf cuts the frames to n_fft
+            spec = scipy.fft.rfft(frames[:n], n=f.n_fft, axis=-1, overwrite_x=True)
+        mag = np.square(spec.real)
+        mag += np.square(spec.imag)
+        if power != 2.0:
+            if power == 1.0:
+                np.sqrt(mag, out=mag)
+            else:
+                mag **= f.dtype.type(power / 2.0)
+        if scale != 1.0:
+            mag *= f.dtype.type(scale)
+        return mag if post is None else post(mag)
+
+    def work(lo, hi):
+        frames = (np.zeros if width > f.frame_length else np.empty)(
+            (min(rows, hi - lo), width), dtype=f.dtype
+        )
+        maxima = [] if signal_max else None
+        for c in range(lo, hi, rows):
+            n = min(c + rows, hi) - c
+            pieces = sigs.window_rows(frames, first, c, c + n, w)
+            dest.put(spectra(frames, n), pieces, maxima)
+        return maxima
+
+    results = _run_in_chunks(work, total, rows, n_jobs)
+    if not signal_max:
+        return dest.out, sigs.n_frames
+    return dest.out, sigs.n_frames, dest.signal_max(results)
+
+
+class _Signals:
+    """The signals of a batch as the framing sees them, and their frames.
+
+    ``n_valid[i]`` is signal ``i``'s length (``framing.n_samples`` when
+    given); frame ``t`` of it covers samples ``t * hop - left ..``, zeros
+    outside ``[0, n_valid)``.
+    """
+
+    def __init__(self, ys, f):
+        ys = [np.ascontiguousarray(y, dtype=f.dtype) for y in ys]
+        for i, y in enumerate(ys):
+            if y.ndim != 1:
+                raise ValueError(
+                    f"Every signal must be 1-D. Received: ys[{i}] of shape {y.shape}"
+                )
+        if f.n_samples is None:
+            n_valid = np.array([y.shape[0] for y in ys], dtype=np.int64)
+        else:
+            n_valid = np.broadcast_to(
+                np.asarray(f.n_samples, dtype=np.int64), (len(ys),)
+            )
+        self.n_frames = f.n_frames(n_valid)
+        left, coef = f.left, f.preemph
+        if left and f.pad_mode != "constant":
+            # the (rare) non-zero centring padding is materialised: every
+            # signal is cut/padded to its length, pre-emphasised and padded;
+            # frames then start at sample 0 of the padded signal
+            if f.n_samples is not None:
+                ys = [
+                    y[:n] if y.shape[0] >= n else np.pad(y, (0, n - y.shape[0]))
+                    for y, n in zip(ys, n_valid.tolist(), strict=True)
+                ]
+            if coef:
+                ys = [preemphasis(y=y, coef=coef) for y in ys]
+                coef = 0.0
+            ys = [np.pad(y, (left, left), mode=f.pad_mode) for y in ys]
+            n_valid = n_valid + 2 * left
+            left = 0
+        self.ys, self.n_valid, self.left = ys, n_valid, left
+        self.coef = f.dtype.type(coef) if coef else 0
+        self.hop, self.frame_length = f.hop_length, f.frame_length
+
+    def window_rows(self, frames, first, lo, hi, w):
+        """Window the frames of global rows ``lo .. hi - 1`` into ``frames``.
+
+        Returns the pieces ``(signal, first frame, end frame, row)`` they
+        come from (``first[i]`` is signal ``i``'s first global row).
+        """
         pieces = []
         i = int(np.searchsorted(first, lo, side="right")) - 1
         pos = lo
@@ -193,57 +196,86 @@ def power_spectrum_frames(
             if b > a:
                 r = pos - lo
                 _windowed_frames(
-                    frames[r : r + b - a, :frame_length],
-                    ys[i],
-                    int(n_valid[i]),
+                    frames[r : r + b - a, : self.frame_length],
+                    self.ys[i],
+                    int(self.n_valid[i]),
                     a,
                     b,
-                    hop_length,
-                    frame_length,
-                    left,
+                    self.hop,
+                    self.frame_length,
+                    self.left,
                     w,
-                    coef,
+                    self.coef,
                 )
                 pieces.append((i, a, b, r))
                 pos += b - a
             i += 1
-        n = hi - lo
-        if width > frame_length:  # the input (and its zero tail) is kept
-            spec = scipy.fft.rfft(frames[:n], axis=-1)
-        else:  # n_fft <= frame_length: psf cuts the frames to n_fft
-            spec = scipy.fft.rfft(frames[:n], n=n_fft, axis=-1, overwrite_x=True)
-        mag = np.square(spec.real)
-        mag += np.square(spec.imag)
-        if power != 2.0:
-            if power == 1.0:
-                np.sqrt(mag, out=mag)
-            else:
-                mag **= dtype.type(power / 2.0)
-        if scale != 1.0:
-            mag *= dtype.type(scale)
-        res = mag if post is None else post(mag)
+        return pieces
+
+
+class _Destination:
+    """The result array and where each signal's rows go in it.
+
+    Stacked (``pad_to=None``): signal after signal. Padded: row block
+    ``i * pad_to`` of the ``(n_signals, pad_to, n_cols)`` array, keeping
+    its first ``pad_to`` frames (all frames are still computed when
+    ``signal_max`` asks for their maximum).
+    """
+
+    def __init__(self, n_frames, n_cols, dtype, pad_to, out, signal_max):
+        n_sig = len(n_frames)
+        if pad_to is not None:
+            pad_to = _check_positive_int("pad_to", pad_to)
+            shape = (n_sig, pad_to, n_cols)
+            if out is None:
+                out = np.zeros(shape, dtype=dtype)
+            elif out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous:
+                raise ValueError(
+                    f"out must be a C-contiguous {dtype} array of shape {shape}. "
+                    f"Received: out of shape {out.shape} and dtype {out.dtype}"
+                )
+            self.computed = n_frames if signal_max else np.minimum(n_frames, pad_to)
+            self.start = np.arange(n_sig, dtype=np.int64) * pad_to
+            self.keep = np.minimum(n_frames, pad_to)
+        else:
+            if out is not None:
+                raise ValueError("out needs pad_to. Received: pad_to=None")
+            self.computed = self.keep = n_frames
+            self.start = np.concatenate([[0], np.cumsum(n_frames)[:-1]]).astype(
+                np.int64
+            )
+            out = np.empty((int(n_frames.sum()), n_cols), dtype=dtype)
+        self.out = out
+        self.rows = out.reshape(-1, n_cols)  # a view: out is C-contiguous
+        self.dtype, self.n_sig = dtype, n_sig
+
+    def put(self, res, pieces, maxima):
+        """Write a chunk's result rows (``pieces`` of ``window_rows``)."""
         for i, a, b, r in pieces:
             if maxima is not None:
                 maxima.append((i, res[r : r + b - a].max()))
-            m = min(b, int(keep[i]))
+            m = min(b, int(self.keep[i]))
             if m > a:
-                d = int(dest_start[i])
-                out2d[d + a : d + m] = res[r : r + m - a]
+                d = int(self.start[i])
+                self.rows[d + a : d + m] = res[r : r + m - a]
 
-    # frames shorter than the FFT (psf) are laid in a zero-padded buffer
-    # whose tail stays zero, which spares the FFT its own padding copy
-    width = max(frame_length, n_fft)
+    def signal_max(self, results):
+        smax = np.full(self.n_sig, -np.inf, dtype=self.dtype)
+        for maxima in results:
+            for i, v in maxima:
+                if v > smax[i]:
+                    smax[i] = v
+        return smax
 
-    def work(lo, hi):
-        if width > frame_length:
-            frames = np.zeros((min(rows, hi - lo), width), dtype=dtype)
-        else:
-            frames = np.empty((min(rows, hi - lo), width), dtype=dtype)
-        maxima = [] if signal_max else None
-        for c in range(lo, hi, rows):
-            chunk(c, min(c + rows, hi), frames, maxima)
-        return maxima
 
+def _run_in_chunks(work, total, rows, n_jobs):
+    """``work(lo, hi)`` over rows ``0 .. total - 1``, in threads; the results.
+
+    A few contiguous runs of ``rows``-row chunks per thread (balance on a
+    busy machine without paying a task per chunk). The chunks themselves do
+    not depend on ``n_jobs``, and BLAS runs on one thread, so the bits do
+    not either.
+    """
     n_chunks = -(-total // rows)
     n_workers = 1
     if n_jobs not in (None, 1) and n_chunks > 1:
@@ -251,27 +283,14 @@ def power_spectrum_frames(
 
         n_workers = min(effective_n_jobs(n_jobs), n_chunks)
     if n_workers == 1:
-        results = [work(0, total)]
-    else:
-        from joblib import Parallel, delayed
+        return [work(0, total)]
+    from joblib import Parallel, delayed
 
-        # a few contiguous runs of chunks per thread (balance on a busy
-        # machine without paying a task per chunk). The chunks themselves
-        # (``rows`` frames each) do not depend on n_jobs, and BLAS runs on
-        # one thread (the decorator), so the bits do not either.
-        n_tasks = min(n_chunks, 4 * n_workers)
-        per = -(-n_chunks // n_tasks) * rows
-        results = Parallel(n_jobs=n_workers, require="sharedmem")(
-            delayed(work)(lo, min(lo + per, total)) for lo in range(0, total, per)
-        )
-    if not signal_max:
-        return out, n_frames
-    smax = np.full(n_sig, -np.inf, dtype=dtype)
-    for maxima in results:
-        for i, v in maxima:
-            if v > smax[i]:
-                smax[i] = v
-    return out, n_frames, smax
+    n_tasks = min(n_chunks, 4 * n_workers)
+    per = -(-n_chunks // n_tasks) * rows
+    return Parallel(n_jobs=n_workers, require="sharedmem")(
+        delayed(work)(lo, min(lo + per, total)) for lo in range(0, total, per)
+    )
 
 
 def split_frames(out, n_frames):
@@ -314,15 +333,14 @@ def stft(
         Shape (n_frames, n_fft // 2 + 1) or (n_signals, n_frames, n_fft // 2 + 1).
     """
     y, ys = _signal_list(y)
-    out, n_frames = power_spectrum_frames(
-        ys=ys,
+    framing = Framing(
         n_fft=n_fft,
         hop_length=hop_length,
         win_length=win_length,
         window=window,
         center=center,
         pad_mode=pad_mode,
-        power=power,
         dtype=dtype,
     )
+    out, n_frames = power_spectrum_frames(ys=ys, framing=framing, power=power)
     return _per_signal(y, out, n_frames)
