@@ -30,6 +30,7 @@ from ..utils._validation import (
     check_declared_params,
 )
 from ._saving import _drop_optimizer
+from ._training import _split_validation
 
 __all__ = ["AutoencoderFeatures", "build_autoencoder"]
 
@@ -118,8 +119,10 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
     learning_rate : float, default=1e-3
         Adam learning rate.
     validation_split : float, default=0.0
-        Fraction of the training rows held out to report ``val_loss`` in
-        ``history_`` (Keras takes the last rows, before shuffling).
+        Fraction of the training rows held out (not trained on) to report
+        ``val_loss`` in ``history_``: a random split seeded by
+        ``random_state`` (Keras' own ``validation_split`` would hold out the
+        last rows, one class or speaker of a sorted corpus).
     random_state : int, RandomState instance or None, default=None
         Seeds Python, NumPy and TensorFlow for the weight initialisation and
         the epoch shuffling; the same seed gives the same features on CPU.
@@ -254,9 +257,16 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
             self.mean_ = np.zeros(X.shape[1])
             self.scale_ = np.ones(X.shape[1])
         Xs = self._standardise(X)
+        seed = None
         if self.random_state is not None:
             seed = int(check_random_state(self.random_state).randint(2**31 - 1))
             _seed(seed)
+        validation = None
+        if self.validation_split:
+            train, val = _split_validation(
+                len(Xs), self.validation_split, random_state=seed
+            )
+            Xs, validation = Xs[train], (Xs[val], Xs[val])
         self._build_args = {
             "n_features": X.shape[1],
             "encoding_dims": dims,
@@ -273,7 +283,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
             epochs=int(self.epochs),
             batch_size=int(self.batch_size),
             shuffle=True,
-            validation_split=float(self.validation_split),
+            validation_data=validation,
             verbose=self.verbose,
         )
         self.history_ = {

@@ -25,10 +25,16 @@ from ..utils._validation import (
     NON_NEGATIVE_INT,
     POSITIVE_INT,
     POSITIVE_REAL,
+    UNIT_INTERVAL_RIGHT_OPEN,
     check_declared_params,
 )
 from ._saving import _drop_optimizer
-from ._training import _make_callbacks, _source_model, transfer_weights
+from ._training import (
+    _make_callbacks,
+    _source_model,
+    _split_validation,
+    transfer_weights,
+)
 
 __all__ = ["BaseSERClassifier"]
 
@@ -86,9 +92,17 @@ class BaseSERClassifier(KerasClassifier):
         ``predict``.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra callbacks for ``fit`` (see :func:`paper_callbacks`).
-    validation_split : float, default=0.0
-        Fraction of the training data held out (the last samples, before
-        shuffling, as in Keras) to compute ``val_*`` metrics.
+    validation_split : float in [0, 1), default=0.0
+        Fraction of the training data held out to compute ``val_*`` metrics
+        (what ``reduce_lr_patience``, ``early_stopping_patience`` and
+        ``val_loss``-monitoring callbacks watch). The held-out rows are a
+        random split stratified by class (scikit-learn's
+        ``train_test_split(stratify=y)``), seeded by ``random_state``, so
+        every class is in it in its training proportion; Keras'
+        ``validation_split`` would hold out the *last* rows, a single class
+        on data sorted by class or speaker. Their sample weights (and
+        ``class_weight``) weight ``val_loss``. Too small a fraction for one
+        row per class raises a ``ValueError``.
     validation_data : tuple (X_val, y_val) or None, default=None
         Explicit validation data, in this classifier's input space (the
         output of the preceding Pipeline steps) with labels like ``y``.
@@ -149,6 +163,7 @@ class BaseSERClassifier(KerasClassifier):
     _parameter_constraints = {
         "learning_rate": [POSITIVE_REAL, None],
         "epochs": [POSITIVE_INT],
+        "validation_split": [UNIT_INTERVAL_RIGHT_OPEN],
         "reduce_lr_patience": [NON_NEGATIVE_INT, None],
         "reduce_lr_factor": [Interval(Real, 0, 1, closed="neither")],
         "early_stopping_patience": [NON_NEGATIVE_INT, None],
@@ -410,6 +425,12 @@ class BaseSERClassifier(KerasClassifier):
                 self.feature_encoder_.transform(X_val),
                 self.target_encoder_.transform(y_val),
             )
+        elif self.validation_split and "validation_data" not in kwargs:
+            # held out here (stratified, seeded), not by Keras (the last rows)
+            X, y, sample_weight, kwargs["validation_data"] = self._hold_out(
+                X, y, sample_weight
+            )
+            kwargs["validation_split"] = 0.0
         if self._random_state is not None:
             keras.utils.set_random_seed(int(self._random_state))
         super()._fit_keras_model(
@@ -423,6 +444,28 @@ class BaseSERClassifier(KerasClassifier):
         )
         self.history_ = {k: list(v) for k, v in self.history_.items()}
         self.n_epochs_ = len(next(iter(self.history_.values()), []))
+
+    def _hold_out(self, X, y, sample_weight):
+        """Split encoded ``X``, ``y`` into training rows and ``validation_data``.
+
+        The held-out rows are a stratified random ``validation_split`` fraction
+        seeded by ``random_state`` (see :func:`._training._split_validation`).
+        """
+        y = np.asarray(y)
+        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.ravel()
+        train, val = _split_validation(
+            len(y),
+            self.validation_split,
+            labels=labels,
+            random_state=self._random_state,
+        )
+        X = np.asarray(X)
+        validation = (X[val], y[val])
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight)
+            validation += (sample_weight[val],)
+            sample_weight = sample_weight[train]
+        return X[train], y[train], sample_weight, validation
 
     def _validation_input(self, X_val):
         """``validation_data``'s X in the form ``fit`` trains on (a hook)."""
