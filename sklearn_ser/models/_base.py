@@ -9,6 +9,7 @@ repeatable CPU training through ``random_state``, and layer transfer from
 another fitted network (``init_from=``, ``freeze=``).
 """
 
+import inspect
 import warnings
 from numbers import Real
 
@@ -39,6 +40,16 @@ from ._training import (
 __all__ = ["BaseSERClassifier"]
 
 
+def _shared_keywords(builder, init):
+    """Names of ``builder``'s keyword-only arguments that ``init`` also takes."""
+    init_params = inspect.signature(init).parameters
+    return tuple(
+        name
+        for name, p in inspect.signature(builder).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and name in init_params
+    )
+
+
 class BaseSERClassifier(KerasClassifier):
     """scikeras ``KerasClassifier`` that scikit-learn recognises as a classifier.
 
@@ -47,13 +58,16 @@ class BaseSERClassifier(KerasClassifier):
     - a class attribute ``_builder``: a plain function
       ``build_x(input_shape, n_classes, **hyper_parameters) -> keras.Model``
       returning an *uncompiled* model (usable without scikit-learn);
-    - a class attribute ``_hyper_parameters``: the tuple of the names of the
-      builder's keyword arguments that are exposed as constructor parameters;
     - an explicit ``__init__(self, *, <hyper-parameters with paper defaults>,
       learning_rate=..., epochs=..., batch_size=..., **common)`` that stores
       each hyper-parameter as an attribute of the same name and passes
       ``learning_rate``, ``epochs``, ``batch_size`` and ``**common`` (any of
       the parameters below) to ``super().__init__``.
+
+    The builder's keyword-only arguments that are also constructor
+    parameters are the hyper-parameters passed to it at ``fit`` (the class
+    attribute ``_hyper_parameters``, derived when the subclass is defined; a
+    subclass may set it explicitly).
 
     ``get_params`` then lists the hyper-parameters and all common parameters,
     so ``clone``, ``GridSearchCV`` and skopt's ``BayesSearchCV`` can search
@@ -234,6 +248,11 @@ class BaseSERClassifier(KerasClassifier):
         tags.input_tags.sparse = True  # densified in _validate_data
         tags.non_deterministic = self.random_state is None
         return tags
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_hyper_parameters" not in vars(cls) and cls._builder is not None:
+            cls._hyper_parameters = _shared_keywords(cls._builder, cls.__init__)
 
     def __sklearn_clone__(self):
         # ``init_from`` holds a *fitted* model whose weights are the point;

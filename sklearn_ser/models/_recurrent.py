@@ -188,8 +188,7 @@ class LSTMClassifier(BaseSERClassifier):
         Any parameter of :class:`BaseSERClassifier`.
     """
 
-    _builder = build_lstm
-    _hyper_parameters = ("units", "dropout", "vector_as")
+    _builder = staticmethod(build_lstm)
 
     def __init__(
         self,
@@ -248,8 +247,7 @@ class DenseClassifier(BaseSERClassifier):
         Any parameter of :class:`BaseSERClassifier`.
     """
 
-    _builder = build_dense
-    _hyper_parameters = ("hidden_layer_sizes", "dropout", "activation")
+    _builder = staticmethod(build_dense)
 
     def __init__(
         self,

@@ -441,6 +441,37 @@ def test_subclass_contract():
         NoBuilder(epochs=1).fit(np.zeros((4, 2)), [0, 1, 0, 1])
 
 
+def _build_probe(input_shape, n_classes, *, width=3, scale=1.0):
+    inputs = keras.Input(shape=input_shape)
+    x = keras.layers.Dense(width, name="hidden")(inputs)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", name="out")(x)
+    return keras.Model(inputs, outputs)
+
+
+class _Probe(BaseSERClassifier):
+    """``width`` is a builder argument; ``note`` is not, ``scale`` not exposed."""
+
+    _builder = staticmethod(_build_probe)
+
+    def __init__(self, *, width=3, note="x", epochs=1, **common):
+        self.width = width
+        self.note = note
+        super().__init__(epochs=epochs, **common)
+
+
+def test_hyper_parameters_are_the_builder_keywords_the_constructor_takes():
+    assert _Probe._hyper_parameters == ("width",)
+    clf = _Probe(width=5, random_state=0).fit(np.zeros((6, 2)), [0, 1, 2] * 2)
+    assert clf.model_.get_layer("hidden").units == 5
+    assert "note" in clf.get_params()
+
+    class Declared(_Probe):
+        _hyper_parameters = ()  # declared explicitly: the builder's defaults
+
+    clf = Declared(width=5, random_state=0).fit(np.zeros((6, 2)), [0, 1, 2] * 2)
+    assert clf.model_.get_layer("hidden").units == 3
+
+
 # ------------------------------------------------------ scikit-learn checks
 _EXPECTED_FAILED_CHECKS = {
     "check_estimator_tags_renamed": "scikeras' BaseWrapper defines _more_tags (our class defines "
