@@ -23,6 +23,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._feature_names import NumberedFeaturesOutMixin
 from ..utils._validation import (
     POSITIVE_INT,
     POSITIVE_REAL,
@@ -85,7 +86,7 @@ def _seed(seed):
     keras.utils.set_random_seed(seed)
 
 
-class AutoencoderFeatures(TransformerMixin, BaseEstimator):
+class AutoencoderFeatures(NumberedFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Deep-autoencoder features (S0): fit reconstructs, transform encodes.
 
     A fully connected autoencoder (see :func:`build_autoencoder`) is trained
@@ -178,6 +179,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
     array(['autoencoder0', 'autoencoder1'], dtype=object)
     """
 
+    _feature_prefix = "autoencoder"  # get_feature_names_out: autoencoder0, ...
     _parameter_constraints = {
         "epochs": [POSITIVE_INT],
         "batch_size": [POSITIVE_INT],
@@ -230,6 +232,15 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
 
     def _standardise(self, X):
         return ((X - self.mean_) / self.scale_).astype(np.float32)
+
+    def _unstandardise(self, Xs):
+        return np.asarray(Xs, dtype=np.float64) * self.scale_ + self.mean_
+
+    def _predict(self, model_name, X):
+        """The fitted ``model_name``'s output for ``X`` (checked, standardised)."""
+        check_is_fitted(self, "model_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return getattr(self, model_name).predict(self._standardise(X), verbose=0)
 
     # ------------------------------------------------------------------- fit
     def fit(self, X, y=None):
@@ -304,10 +315,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         -------
         Z : ndarray of shape (n_samples, encoding_dims[-1]), float32
         """
-        check_is_fitted(self, "model_")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        Z = self.encoder_.predict(self._standardise(X), verbose=0)
-        return np.asarray(Z, dtype=np.float32)
+        return np.asarray(self._predict("encoder_", X), dtype=np.float32)
 
     def inverse_transform(self, Z):
         """Decode codes back to the input space.
@@ -333,8 +341,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         x = z
         for layer in decoder_layers:
             x = layer(x)
-        decoded = keras.Model(z, x).predict(Z, verbose=0)
-        return np.asarray(decoded, dtype=np.float64) * self.scale_ + self.mean_
+        return self._unstandardise(keras.Model(z, x).predict(Z, verbose=0))
 
     def reconstruct(self, X):
         """Encode then decode ``X`` (in the original units).
@@ -347,10 +354,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         -------
         X_rec : ndarray of shape (n_samples, n_features_in_), float64
         """
-        check_is_fitted(self, "model_")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        rec = self.model_.predict(self._standardise(X), verbose=0)
-        return np.asarray(rec, dtype=np.float64) * self.scale_ + self.mean_
+        return self._unstandardise(self._predict("model_", X))
 
     def score(self, X, y=None):
         """Reconstruction R^2 of ``X`` (the paper's "fit", 0.8618).
@@ -371,23 +375,6 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
 
     reconstruction_score = score
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the code features: ``autoencoder0``, ``autoencoder1``, ...
-
-        Parameters
-        ----------
-        input_features : array-like of str or None
-            Ignored: the code features do not correspond to input columns.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-        """
-        check_is_fitted(self, "model_")
-        return np.asarray(
-            [f"autoencoder{i}" for i in range(self.n_features_out_)], dtype=object
-        )
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = self.random_state is None
@@ -395,15 +382,9 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         return tags
 
     # ---------------------------------------------------------------- pickle
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        model = state.pop("model_", None)
-        state.pop("encoder_", None)
-        if model is not None:
-            state["_model_weights"] = [np.asarray(w) for w in model.get_weights()]
-        return state
-
     def __setstate__(self, state):
+        # files written before the models pickled through _drop_optimizer
+        # hold the weights and the builder arguments instead of the models
         weights = state.pop("_model_weights", None)
         self.__dict__.update(state)
         if weights is not None:
