@@ -30,12 +30,7 @@ from ..utils._validation import (
     check_declared_params,
 )
 from ._saving import _drop_optimizer
-from ._training import (
-    _make_callbacks,
-    _source_model,
-    _split_validation,
-    transfer_weights,
-)
+from ._training import _hold_out, _make_callbacks, _source_model, transfer_weights
 
 __all__ = ["BaseSERClassifier"]
 
@@ -446,8 +441,8 @@ class BaseSERClassifier(KerasClassifier):
             )
         elif self.validation_split and "validation_data" not in kwargs:
             # held out here (stratified, seeded), not by Keras (the last rows)
-            X, y, sample_weight, kwargs["validation_data"] = self._hold_out(
-                X, y, sample_weight
+            X, y, sample_weight, kwargs["validation_data"] = _hold_out(
+                X, y, sample_weight, self.validation_split, self._random_state
             )
             kwargs["validation_split"] = 0.0
         if self._random_state is not None:
@@ -463,28 +458,6 @@ class BaseSERClassifier(KerasClassifier):
         )
         self.history_ = {k: list(v) for k, v in self.history_.items()}
         self.n_epochs_ = len(next(iter(self.history_.values()), []))
-
-    def _hold_out(self, X, y, sample_weight):
-        """Split encoded ``X``, ``y`` into training rows and ``validation_data``.
-
-        The held-out rows are a stratified random ``validation_split`` fraction
-        seeded by ``random_state`` (see :func:`._training._split_validation`).
-        """
-        y = np.asarray(y)
-        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.ravel()
-        train, val = _split_validation(
-            len(y),
-            self.validation_split,
-            labels=labels,
-            random_state=self._random_state,
-        )
-        X = np.asarray(X)
-        validation = (X[val], y[val])
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight)
-            validation += (sample_weight[val],)
-            sample_weight = sample_weight[train]
-        return X[train], y[train], sample_weight, validation
 
     def _validation_input(self, X_val):
         """``validation_data``'s X in the form ``fit`` trains on (a hook)."""

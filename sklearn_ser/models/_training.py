@@ -117,6 +117,27 @@ def _split_validation(n_samples, fraction, *, labels=None, random_state=None):
     return np.sort(train), np.sort(val)
 
 
+def _hold_out(X, y, sample_weight, fraction, random_state):
+    """Encoded ``X``, ``y``, ``sample_weight`` less a stratified held-out part.
+
+    Returns the training rows and ``validation_data`` for ``keras.Model.fit``
+    (with the held-out sample weights, when given); ``y`` holds class indices
+    or one-hot rows. See :func:`_split_validation`.
+    """
+    y = np.asarray(y)
+    labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.ravel()
+    train, val = _split_validation(
+        len(y), fraction, labels=labels, random_state=random_state
+    )
+    X = np.asarray(X)
+    validation = (X[val], y[val])
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight)
+        validation += (sample_weight[val],)
+        sample_weight = sample_weight[train]
+    return X[train], y[train], sample_weight, validation
+
+
 def _source_model(init_from):
     """The Keras model to copy weights from (fitted classifier, model or path)."""
     if isinstance(init_from, keras.Model):
