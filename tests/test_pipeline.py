@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline as SkPipeline
@@ -74,7 +75,8 @@ def test_grid_search_with_groups(rng):
 
 def test_pickle_round_trip_predicts_identically(rng):
     X, y = _data(rng)
-    pipe = make_pipeline(StandardScaler(), SVC(probability=True, random_state=0))
+    svc = CalibratedClassifierCV(SVC(random_state=0), ensemble=False)
+    pipe = make_pipeline(StandardScaler(), svc)
     pipe.fit(X, y)
     again = pickle.loads(pickle.dumps(pipe))
     np.testing.assert_array_equal(pipe.predict(X), again.predict(X))

@@ -5,6 +5,7 @@ images in ``[0, 255]``, a ``Rescaling`` first layer).
 """
 
 import keras
+from keras import layers
 
 from ..utils._validation import POSITIVE_REAL, UNIT_INTERVAL_RIGHT_OPEN, check_params
 from ._imagenets import _image_input
@@ -32,7 +33,7 @@ def _application(factory, input_shape, n_classes, rescale, name, bn_momentum, **
     )
     if bn_momentum is not None:
         for layer in model.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
+            if isinstance(layer, layers.BatchNormalization):
                 layer.momentum = float(bn_momentum)
     # keras.applications takes the source Input of ``input_tensor`` as the
     # model input, so the Rescaling layer is part of one flat model.

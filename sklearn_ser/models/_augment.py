@@ -13,13 +13,25 @@ prediction never go through it.
 
 import keras
 import numpy as np
-from keras import ops
+from keras import layers, ops
+
+from ..utils._validation import (
+    NON_NEGATIVE_INT,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    check_params,
+)
 
 __all__ = ["AttentionPooling", "MixupBatches", "SpecAugment"]
 
+_MASK_CONSTRAINTS = {
+    name: [NON_NEGATIVE_INT]
+    for name in ("freq_mask_width", "time_mask_width", "n_freq_masks", "n_time_masks")
+}
+
 
 @keras.saving.register_keras_serializable(package="sklearn_ser")
-class SpecAugment(keras.layers.Layer):
+class SpecAugment(layers.Layer):
     """SpecAugment time and frequency masks (Park et al., Interspeech 2019).
 
     Input ``(batch, time, freq)`` or ``(batch, time, freq, channels)``. In
@@ -53,16 +65,15 @@ class SpecAugment(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for name, value in (
-            ("freq_mask_width", freq_mask_width),
-            ("time_mask_width", time_mask_width),
-            ("n_freq_masks", n_freq_masks),
-            ("n_time_masks", n_time_masks),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(
-                    f"{name} must be an int >= 0. Received: {name}={value!r}"
-                )
+        check_params(
+            {
+                "freq_mask_width": freq_mask_width,
+                "time_mask_width": time_mask_width,
+                "n_freq_masks": n_freq_masks,
+                "n_time_masks": n_time_masks,
+            },
+            _MASK_CONSTRAINTS,
+        )
         self.freq_mask_width = freq_mask_width
         self.time_mask_width = time_mask_width
         self.n_freq_masks = n_freq_masks
@@ -125,7 +136,7 @@ class SpecAugment(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="sklearn_ser")
-class AttentionPooling(keras.layers.Layer):
+class AttentionPooling(layers.Layer):
     """Attention pooling over time: ``sum_t softmax_t(v . tanh(W h_t)) h_t``.
 
     Input ``(batch, time, features)``, output ``(batch, features)``.
@@ -138,8 +149,7 @@ class AttentionPooling(keras.layers.Layer):
 
     def __init__(self, units=64, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-            raise ValueError(f"units must be an int >= 1. Received: units={units!r}")
+        check_params({"units": units}, {"units": [POSITIVE_INT]})
         self.units = units
 
     def build(self, input_shape):
@@ -189,8 +199,7 @@ class MixupBatches(keras.utils.PyDataset):
 
     def __init__(self, X, y, sample_weight, *, batch_size, alpha, seed):
         super().__init__()
-        if not alpha > 0:
-            raise ValueError(f"alpha must be > 0. Received: alpha={alpha!r}")
+        check_params({"alpha": alpha}, {"alpha": [POSITIVE_REAL]})
         self.X = np.asarray(X, dtype=np.float32)
         self.y = np.asarray(y, dtype=np.float32)
         self.sample_weight = (

@@ -23,6 +23,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._feature_names import NumberedFeaturesOutMixin
 from ..utils._validation import (
     POSITIVE_INT,
     POSITIVE_REAL,
@@ -30,6 +31,7 @@ from ..utils._validation import (
     check_declared_params,
 )
 from ._saving import _drop_optimizer
+from ._training import _split_validation
 
 __all__ = ["AutoencoderFeatures", "build_autoencoder"]
 
@@ -84,7 +86,7 @@ def _seed(seed):
     keras.utils.set_random_seed(seed)
 
 
-class AutoencoderFeatures(TransformerMixin, BaseEstimator):
+class AutoencoderFeatures(NumberedFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Deep-autoencoder features (S0): fit reconstructs, transform encodes.
 
     A fully connected autoencoder (see :func:`build_autoencoder`) is trained
@@ -118,8 +120,10 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
     learning_rate : float, default=1e-3
         Adam learning rate.
     validation_split : float, default=0.0
-        Fraction of the training rows held out to report ``val_loss`` in
-        ``history_`` (Keras takes the last rows, before shuffling).
+        Fraction of the training rows held out (not trained on) to report
+        ``val_loss`` in ``history_``: a random split seeded by
+        ``random_state`` (Keras' own ``validation_split`` would hold out the
+        last rows, one class or speaker of a sorted corpus).
     random_state : int, RandomState instance or None, default=None
         Seeds Python, NumPy and TensorFlow for the weight initialisation and
         the epoch shuffling; the same seed gives the same features on CPU.
@@ -175,6 +179,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
     array(['autoencoder0', 'autoencoder1'], dtype=object)
     """
 
+    _feature_prefix = "autoencoder"  # get_feature_names_out: autoencoder0, ...
     _parameter_constraints = {
         "epochs": [POSITIVE_INT],
         "batch_size": [POSITIVE_INT],
@@ -228,6 +233,15 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
     def _standardise(self, X):
         return ((X - self.mean_) / self.scale_).astype(np.float32)
 
+    def _unstandardise(self, Xs):
+        return np.asarray(Xs, dtype=np.float64) * self.scale_ + self.mean_
+
+    def _predict(self, model_name, X):
+        """The fitted ``model_name``'s output for ``X`` (checked, standardised)."""
+        check_is_fitted(self, "model_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return getattr(self, model_name).predict(self._standardise(X), verbose=0)
+
     # ------------------------------------------------------------------- fit
     def fit(self, X, y=None):
         """Train the autoencoder to reconstruct ``X``.
@@ -254,9 +268,16 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
             self.mean_ = np.zeros(X.shape[1])
             self.scale_ = np.ones(X.shape[1])
         Xs = self._standardise(X)
+        seed = None
         if self.random_state is not None:
             seed = int(check_random_state(self.random_state).randint(2**31 - 1))
             _seed(seed)
+        validation = None
+        if self.validation_split:
+            train, val = _split_validation(
+                len(Xs), self.validation_split, random_state=seed
+            )
+            Xs, validation = Xs[train], (Xs[val], Xs[val])
         self._build_args = {
             "n_features": X.shape[1],
             "encoding_dims": dims,
@@ -273,7 +294,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
             epochs=int(self.epochs),
             batch_size=int(self.batch_size),
             shuffle=True,
-            validation_split=float(self.validation_split),
+            validation_data=validation,
             verbose=self.verbose,
         )
         self.history_ = {
@@ -294,10 +315,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         -------
         Z : ndarray of shape (n_samples, encoding_dims[-1]), float32
         """
-        check_is_fitted(self, "model_")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        Z = self.encoder_.predict(self._standardise(X), verbose=0)
-        return np.asarray(Z, dtype=np.float32)
+        return np.asarray(self._predict("encoder_", X), dtype=np.float32)
 
     def inverse_transform(self, Z):
         """Decode codes back to the input space.
@@ -323,8 +341,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         x = z
         for layer in decoder_layers:
             x = layer(x)
-        decoded = keras.Model(z, x).predict(Z, verbose=0)
-        return np.asarray(decoded, dtype=np.float64) * self.scale_ + self.mean_
+        return self._unstandardise(keras.Model(z, x).predict(Z, verbose=0))
 
     def reconstruct(self, X):
         """Encode then decode ``X`` (in the original units).
@@ -337,10 +354,7 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         -------
         X_rec : ndarray of shape (n_samples, n_features_in_), float64
         """
-        check_is_fitted(self, "model_")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        rec = self.model_.predict(self._standardise(X), verbose=0)
-        return np.asarray(rec, dtype=np.float64) * self.scale_ + self.mean_
+        return self._unstandardise(self._predict("model_", X))
 
     def score(self, X, y=None):
         """Reconstruction R^2 of ``X`` (the paper's "fit", 0.8618).
@@ -361,23 +375,6 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
 
     reconstruction_score = score
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the code features: ``autoencoder0``, ``autoencoder1``, ...
-
-        Parameters
-        ----------
-        input_features : array-like of str or None
-            Ignored: the code features do not correspond to input columns.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-        """
-        check_is_fitted(self, "model_")
-        return np.asarray(
-            [f"autoencoder{i}" for i in range(self.n_features_out_)], dtype=object
-        )
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = self.random_state is None
@@ -385,15 +382,9 @@ class AutoencoderFeatures(TransformerMixin, BaseEstimator):
         return tags
 
     # ---------------------------------------------------------------- pickle
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        model = state.pop("model_", None)
-        state.pop("encoder_", None)
-        if model is not None:
-            state["_model_weights"] = [np.asarray(w) for w in model.get_weights()]
-        return state
-
     def __setstate__(self, state):
+        # files written before the models pickled through _drop_optimizer
+        # hold the weights and the builder arguments instead of the models
         weights = state.pop("_model_weights", None)
         self.__dict__.update(state)
         if weights is not None:

@@ -9,6 +9,7 @@ repeatable CPU training through ``random_state``, and layer transfer from
 another fitted network (``init_from=``, ``freeze=``).
 """
 
+import inspect
 import warnings
 from numbers import Real
 
@@ -25,12 +26,23 @@ from ..utils._validation import (
     NON_NEGATIVE_INT,
     POSITIVE_INT,
     POSITIVE_REAL,
+    UNIT_INTERVAL_RIGHT_OPEN,
     check_declared_params,
 )
 from ._saving import _drop_optimizer
-from ._training import _make_callbacks, _source_model, transfer_weights
+from ._training import _hold_out, _make_callbacks, _source_model, transfer_weights
 
 __all__ = ["BaseSERClassifier"]
+
+
+def _shared_keywords(builder, init):
+    """Names of ``builder``'s keyword-only arguments that ``init`` also takes."""
+    init_params = inspect.signature(init).parameters
+    return tuple(
+        name
+        for name, p in inspect.signature(builder).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and name in init_params
+    )
 
 
 class BaseSERClassifier(KerasClassifier):
@@ -41,13 +53,16 @@ class BaseSERClassifier(KerasClassifier):
     - a class attribute ``_builder``: a plain function
       ``build_x(input_shape, n_classes, **hyper_parameters) -> keras.Model``
       returning an *uncompiled* model (usable without scikit-learn);
-    - a class attribute ``_hyper_parameters``: the tuple of the names of the
-      builder's keyword arguments that are exposed as constructor parameters;
     - an explicit ``__init__(self, *, <hyper-parameters with paper defaults>,
       learning_rate=..., epochs=..., batch_size=..., **common)`` that stores
       each hyper-parameter as an attribute of the same name and passes
       ``learning_rate``, ``epochs``, ``batch_size`` and ``**common`` (any of
       the parameters below) to ``super().__init__``.
+
+    The builder's keyword-only arguments that are also constructor
+    parameters are the hyper-parameters passed to it at ``fit`` (the class
+    attribute ``_hyper_parameters``, derived when the subclass is defined; a
+    subclass may set it explicitly).
 
     ``get_params`` then lists the hyper-parameters and all common parameters,
     so ``clone``, ``GridSearchCV`` and skopt's ``BayesSearchCV`` can search
@@ -86,9 +101,17 @@ class BaseSERClassifier(KerasClassifier):
         ``predict``.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra callbacks for ``fit`` (see :func:`paper_callbacks`).
-    validation_split : float, default=0.0
-        Fraction of the training data held out (the last samples, before
-        shuffling, as in Keras) to compute ``val_*`` metrics.
+    validation_split : float in [0, 1), default=0.0
+        Fraction of the training data held out to compute ``val_*`` metrics
+        (what ``reduce_lr_patience``, ``early_stopping_patience`` and
+        ``val_loss``-monitoring callbacks watch). The held-out rows are a
+        random split stratified by class (scikit-learn's
+        ``train_test_split(stratify=y)``), seeded by ``random_state``, so
+        every class is in it in its training proportion; Keras'
+        ``validation_split`` would hold out the *last* rows, a single class
+        on data sorted by class or speaker. Their sample weights (and
+        ``class_weight``) weight ``val_loss``. Too small a fraction for one
+        row per class raises a ``ValueError``.
     validation_data : tuple (X_val, y_val) or None, default=None
         Explicit validation data, in this classifier's input space (the
         output of the preceding Pipeline steps) with labels like ``y``.
@@ -149,6 +172,7 @@ class BaseSERClassifier(KerasClassifier):
     _parameter_constraints = {
         "learning_rate": [POSITIVE_REAL, None],
         "epochs": [POSITIVE_INT],
+        "validation_split": [UNIT_INTERVAL_RIGHT_OPEN],
         "reduce_lr_patience": [NON_NEGATIVE_INT, None],
         "reduce_lr_factor": [Interval(Real, 0, 1, closed="neither")],
         "early_stopping_patience": [NON_NEGATIVE_INT, None],
@@ -219,6 +243,11 @@ class BaseSERClassifier(KerasClassifier):
         tags.input_tags.sparse = True  # densified in _validate_data
         tags.non_deterministic = self.random_state is None
         return tags
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_hyper_parameters" not in vars(cls) and cls._builder is not None:
+            cls._hyper_parameters = _shared_keywords(cls._builder, cls.__init__)
 
     def __sklearn_clone__(self):
         # ``init_from`` holds a *fitted* model whose weights are the point;
@@ -410,6 +439,12 @@ class BaseSERClassifier(KerasClassifier):
                 self.feature_encoder_.transform(X_val),
                 self.target_encoder_.transform(y_val),
             )
+        elif self.validation_split and "validation_data" not in kwargs:
+            # held out here (stratified, seeded), not by Keras (the last rows)
+            X, y, sample_weight, kwargs["validation_data"] = _hold_out(
+                X, y, sample_weight, self.validation_split, self._random_state
+            )
+            kwargs["validation_split"] = 0.0
         if self._random_state is not None:
             keras.utils.set_random_seed(int(self._random_state))
         super()._fit_keras_model(

@@ -71,7 +71,8 @@ def build_cnn20(
     filters = tuple(filters)
     if len(filters) != 4:
         raise ValueError(
-            f"filters must be 4 positive ints (one per block). Received: filters={filters!r}"
+            "filters must be 4 positive ints (one per block). "
+            f"Received: filters={filters!r}"
         )
     check_each("filters", filters, POSITIVE_INT)
     check_params({"dropout": dropout}, {"dropout": [UNIT_INTERVAL_RIGHT_OPEN]})
@@ -79,12 +80,7 @@ def build_cnn20(
     x = inputs
     if len(input_shape) == 1:
         x = layers.Reshape((input_shape[0], 1), name="as_sequence")(x)
-        conv, pool, gpool = (
-            layers.Conv1D,
-            layers.MaxPooling1D,
-            layers.GlobalAveragePooling1D,
-        )
-    elif len(input_shape) == 2:
+    if len(input_shape) in (1, 2):
         conv, pool, gpool = (
             layers.Conv1D,
             layers.MaxPooling1D,
@@ -134,14 +130,7 @@ class CNN20(BaseSERClassifier):
         Any parameter of :class:`BaseSERClassifier`.
     """
 
-    _builder = build_cnn20
-    _hyper_parameters = (
-        "filters",
-        "kernel_size",
-        "dense_units",
-        "dropout",
-        "bn_momentum",
-    )
+    _builder = staticmethod(build_cnn20)
 
     def __init__(
         self,

@@ -14,28 +14,35 @@ Dropout, the remaining frequency axis folded into the channels, an optional
 and the softmax output.
 """
 
-import numbers
+from numbers import Real
 
 import keras
 import numpy as np
 from keras import layers
+from sklearn.utils._param_validation import Interval
 
+from ..utils._validation import (
+    NON_NEGATIVE_INT,
+    POSITIVE_INT,
+    UNIT_INTERVAL_RIGHT_OPEN,
+    check_each,
+    check_params,
+)
 from ._augment import AttentionPooling, MixupBatches, SpecAugment
 from ._base import BaseSERClassifier
 
 __all__ = ["CRNN", "build_crnn"]
 
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an int. Received: {name}={value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}. Received: {name}={value!r}")
-
-
-def _check_rate(name, value):
-    if not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1). Received: {name}={value!r}")
+# The SpecAugment widths and counts are checked by the layer itself.
+_CONSTRAINTS = {
+    "kernel_size": [POSITIVE_INT],
+    "rnn_units": [NON_NEGATIVE_INT],
+    "attention_units": [POSITIVE_INT],
+    "dense_units": [NON_NEGATIVE_INT],
+    "conv_dropout": [UNIT_INTERVAL_RIGHT_OPEN],
+    "dropout": [UNIT_INTERVAL_RIGHT_OPEN],
+    "bn_momentum": [UNIT_INTERVAL_RIGHT_OPEN],
+}
 
 
 def build_crnn(
@@ -110,22 +117,28 @@ def build_crnn(
     filters = tuple(conv_filters)
     if not filters:
         raise ValueError(
-            f"conv_filters must name at least one block. Received: conv_filters={conv_filters!r}"
+            "conv_filters must name at least one block. "
+            f"Received: conv_filters={conv_filters!r}"
         )
-    for f in filters:
-        _check_int("conv_filters[...]", f, 1)
-    _check_int("kernel_size", kernel_size, 1)
-    _check_int("rnn_units", rnn_units, 0)
-    _check_int("attention_units", attention_units, 1)
-    _check_int("dense_units", dense_units, 0)
-    _check_rate("conv_dropout", conv_dropout)
-    _check_rate("dropout", dropout)
-    _check_rate("bn_momentum", bn_momentum)
-    pool = tuple(int(p) for p in pool_size)
-    if len(pool) != 2 or min(pool) < 1:
+    check_each("conv_filters", filters, POSITIVE_INT)
+    check_params(
+        {
+            "kernel_size": kernel_size,
+            "rnn_units": rnn_units,
+            "attention_units": attention_units,
+            "dense_units": dense_units,
+            "conv_dropout": conv_dropout,
+            "dropout": dropout,
+            "bn_momentum": bn_momentum,
+        },
+        _CONSTRAINTS,
+    )
+    pool = tuple(pool_size)
+    if len(pool) != 2:
         raise ValueError(
             f"pool_size must be a pair of ints >= 1. Received: pool_size={pool_size!r}"
         )
+    check_each("pool_size", pool, POSITIVE_INT)
     n_time, n_freq = input_shape[0], input_shape[1]
     n_blocks = len(filters)
     if n_time // pool[0] ** n_blocks < 1 or n_freq // pool[1] ** n_blocks < 1:
@@ -232,25 +245,11 @@ class CRNN(BaseSERClassifier):
     (8,)
     """
 
-    _builder = build_crnn
-    _hyper_parameters = (
-        "conv_filters",
-        "kernel_size",
-        "pool_size",
-        "conv_dropout",
-        "bn_momentum",
-        "rnn_units",
-        "bidirectional",
-        "attention_units",
-        "dense_units",
-        "dropout",
-        "utterance_norm",
-        "spec_augment",
-        "freq_mask_width",
-        "time_mask_width",
-        "n_freq_masks",
-        "n_time_masks",
-    )
+    _builder = staticmethod(build_crnn)
+    _parameter_constraints = {
+        **BaseSERClassifier._parameter_constraints,
+        "mixup_alpha": [Interval(Real, 0, None, closed="left")],
+    }
 
     def __init__(
         self,
@@ -305,12 +304,7 @@ class CRNN(BaseSERClassifier):
 
     # mixup trains on soft targets: one-hot labels, categorical cross-entropy
     def _mixup(self):
-        alpha = self.mixup_alpha
-        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha < 0:
-            raise ValueError(
-                f"mixup_alpha must be a number >= 0. Received: mixup_alpha={alpha!r}"
-            )
-        return alpha > 0
+        return self.mixup_alpha > 0
 
     def _effective_loss(self):
         if self._mixup() and self.loss is None:

@@ -132,7 +132,6 @@ class DilatedCNN(BaseSERClassifier):
     """
 
     _builder = staticmethod(build_dilated_cnn)
-    _hyper_parameters = ("filters", "kernel_size", "dilations", "dropout")
 
     def __init__(
         self,

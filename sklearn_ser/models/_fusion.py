@@ -15,14 +15,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import POSITIVE_INT, check_params
 from ._base import BaseSERClassifier
-from ._sequence import _branch, _check_branch_params, _classifier_head
+from ._sequence import _branch, _branch_params, _classifier_head
 from ._views import _normalise_view_shapes, flatten_views
 
 __all__ = ["FusionClassifier", "build_fusion"]
 
 
 @keras.saving.register_keras_serializable(package="sklearn_ser")
-class ColumnSlice(keras.layers.Layer):
+class ColumnSlice(layers.Layer):
     """Columns ``[start, stop)`` of a 2-D input (one flattened view)."""
 
     def __init__(self, start, stop, **kwargs):
@@ -92,20 +92,7 @@ lstm_units, embed_dim, ff_dim, num_heads, dense_units, dropout
     model : keras.Model
         Uncompiled model named ``"fusion_<head>"``.
     """
-    branch = dict(
-        head=head,
-        conv_filters=conv_filters,
-        n_conv=n_conv,
-        kernel_size=kernel_size,
-        linear_units=linear_units,
-        gru_units=gru_units,
-        lstm_units=lstm_units,
-        embed_dim=embed_dim,
-        ff_dim=ff_dim,
-        num_heads=num_heads,
-        dropout=dropout,
-    )
-    _check_branch_params(**branch)
+    branch = _branch_params(locals())
     check_params({"fusion_units": fusion_units}, {"fusion_units": [POSITIVE_INT]})
     shapes = _normalise_view_shapes(view_shapes)
     sizes = [int(np.prod(s)) for s in shapes]
@@ -126,12 +113,7 @@ lstm_units, embed_dim, ff_dim, num_heads, dense_units, dropout
             x = layers.Dense(linear_units, activation="relu", name=f"{prefix}dense")(x)
         else:
             x = layers.Reshape(shape, name=f"{prefix}reshape")(x)
-            x = _branch(
-                x,
-                shape[1:],
-                prefix,
-                **branch,
-            )
+            x = _branch(x, shape[1:], prefix, **branch)
         vectors.append(x)
     x = vectors[0] if len(vectors) == 1 else layers.Concatenate(name="concat")(vectors)
     x = layers.Dense(fusion_units, name="fusion_linear")(x)
@@ -187,21 +169,6 @@ lstm_units, embed_dim, ff_dim, num_heads, fusion_units, dense_units, dropout
     """
 
     _builder = staticmethod(build_fusion)
-    _hyper_parameters = (
-        "head",
-        "conv_filters",
-        "n_conv",
-        "kernel_size",
-        "linear_units",
-        "gru_units",
-        "lstm_units",
-        "embed_dim",
-        "ff_dim",
-        "num_heads",
-        "fusion_units",
-        "dense_units",
-        "dropout",
-    )
 
     def __init__(
         self,

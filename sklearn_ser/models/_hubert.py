@@ -25,6 +25,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..io import as_waveforms
+from ..utils._feature_names import NumberedFeaturesOutMixin
 from ..utils._validation import POSITIVE_INT, check_declared_params
 
 __all__ = ["HuBERTFeatures", "load_speech_encoder"]
@@ -128,7 +129,7 @@ def _transformers_encoder(path):
     return encode
 
 
-class HuBERTFeatures(TransformerMixin, BaseEstimator):
+class HuBERTFeatures(NumberedFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Pooled embeddings of a local pre-trained speech encoder (HuBERT, S4).
 
     Every clip is passed through the encoder alone (no padding), the hidden
@@ -167,6 +168,13 @@ class HuBERTFeatures(TransformerMixin, BaseEstimator):
     FileNotFoundError: No HuBERT checkpoint found at '/nonexistent/hubert': ...
     """
 
+    _feature_prefix = "hubert"  # get_feature_names_out: hubert0, hubert1, ...
+    _parameter_constraints = {
+        "pooling": [StrOptions(set(_POOLINGS))],
+        "layer": [Integral],
+        "sr": [POSITIVE_INT],
+    }
+
     def __init__(
         self,
         *,
@@ -183,12 +191,6 @@ class HuBERTFeatures(TransformerMixin, BaseEstimator):
         self.sr = sr
         self.max_duration = max_duration
         self.verbose = verbose
-
-    _parameter_constraints = {
-        "pooling": [StrOptions(set(_POOLINGS))],
-        "layer": [Integral],
-        "sr": [POSITIVE_INT],
-    }
 
     def _validate_params(self):
         check_declared_params(self)
@@ -256,18 +258,6 @@ class HuBERTFeatures(TransformerMixin, BaseEstimator):
         E = np.stack([self._embed(np.asarray(w, dtype=np.float32)) for w in waves])
         self.n_features_out_ = int(E.shape[1])
         return E.astype(np.float32)
-
-    def get_feature_names_out(self, input_features=None):
-        """``hubert0``, ``hubert1``, ...
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-        """
-        check_is_fitted(self, "n_features_out_")
-        return np.asarray(
-            [f"hubert{i}" for i in range(self.n_features_out_)], dtype=object
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -54,17 +54,6 @@ batch_norm, bn_momentum, dropout, rescale
     )
 
     _builder = staticmethod(build_alexnet)
-    _hyper_parameters = (
-        "filters",
-        "dense_units",
-        "width_multiplier",
-        "conv1_kernel",
-        "conv1_strides",
-        "batch_norm",
-        "bn_momentum",
-        "dropout",
-        "rescale",
-    )
 
     def __init__(
         self,
@@ -136,16 +125,6 @@ conv10_activation, dropout, rescale
     )
 
     _builder = staticmethod(build_squeezenet)
-    _hyper_parameters = (
-        "version",
-        "width_multiplier",
-        "batch_norm",
-        "bn_momentum",
-        "kernel_initializer",
-        "conv10_activation",
-        "dropout",
-        "rescale",
-    )
 
     def __init__(
         self,
@@ -210,13 +189,6 @@ class MobileNet(BaseSERClassifier):
     )
 
     _builder = staticmethod(build_mobilenet)
-    _hyper_parameters = (
-        "alpha",
-        "depth_multiplier",
-        "dropout",
-        "bn_momentum",
-        "rescale",
-    )
 
     def __init__(
         self,
@@ -273,7 +245,6 @@ class ResNet50(BaseSERClassifier):
     )
 
     _builder = staticmethod(build_resnet50)
-    _hyper_parameters = ("bn_momentum", "rescale")
 
     def __init__(
         self,

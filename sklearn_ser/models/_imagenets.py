@@ -29,20 +29,26 @@ __all__ = ["build_alexnet", "build_squeezenet"]
 # --------------------------------------------------------------------------- #
 # helpers
 # --------------------------------------------------------------------------- #
-def _image_input(input_shape, rescale, name):
-    """Input, optional channel axis and ``Rescaling``; returns (input, tensor)."""
+def _image_input(input_shape, rescale, name, ops=(), hint=""):
+    """Input, optional channel axis and ``Rescaling``; returns (input, tensor).
+
+    ``ops`` (``(layer, kernel, stride, padding)`` per size-reducing layer)
+    are followed to check that the image is large enough for them; ``hint``
+    says what to do when it is not.
+    """
     input_shape = tuple(int(d) for d in input_shape)
     if len(input_shape) not in (2, 3) or min(input_shape) < 1:
         raise ValueError(
             f"{name} expects images of shape (height, width) or (height, width, "
             f"channels). Received: input_shape={input_shape}"
         )
+    _check_size(input_shape, ops, name, hint)
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
     if len(input_shape) == 2:
-        x = keras.layers.Reshape((*input_shape, 1), name="add_channel")(x)
+        x = layers.Reshape((*input_shape, 1), name="add_channel")(x)
     if rescale is not None:
-        x = keras.layers.Rescaling(float(rescale), name="rescale")(x)
+        x = layers.Rescaling(float(rescale), name="rescale")(x)
     return inputs, x
 
 
@@ -54,7 +60,6 @@ def _out_size(size, kernel, stride, padding):
 
 def _check_size(input_shape, ops, name, hint):
     """Follow the spatial size through ``ops``; raise if it drops below 1."""
-    input_shape = tuple(int(d) for d in input_shape)
     for dim, size in zip(("height", "width"), input_shape[:2]):
         current = size
         for layer, kernel, stride, padding in ops:
@@ -158,17 +163,17 @@ def build_alexnet(
     check_params(
         {"width_multiplier": width_multiplier, "dropout": dropout}, _CONSTRAINTS
     )
-    inputs, x = _image_input(input_shape, rescale, "AlexNet")
-    _check_size(
+    inputs, x = _image_input(
         input_shape,
-        [
+        rescale,
+        "AlexNet",
+        ops=[
             ("conv1", conv1_kernel, conv1_strides, "valid"),
             ("pool1", 3, 2, "valid"),
             ("pool2", 3, 2, "valid"),
             ("pool5", 3, 2, "valid"),
         ],
-        "AlexNet",
-        "Use larger images or a smaller conv1_strides / conv1_kernel.",
+        hint="Use larger images or a smaller conv1_strides / conv1_kernel.",
     )
     f = [_scaled(n, width_multiplier) for n in filters]
     kernels = [conv1_kernel, 5, 3, 3, 3]
@@ -198,36 +203,12 @@ def build_alexnet(
 # --------------------------------------------------------------------------- #
 # SqueezeNet
 # --------------------------------------------------------------------------- #
-# (squeeze, expand) per fire module, and after which fire modules to pool.
+# (squeeze, expand) of fire modules 2..9, the same in both versions.
+_FIRES = ((16, 64),) * 2 + ((32, 128),) * 2 + ((48, 192),) * 2 + ((64, 256),) * 2
+# conv1 (filters, kernel) and after which fire modules to pool, per version.
 _SQUEEZENET = {
-    "1.0": {
-        "conv1": (96, 7),
-        "fires": [
-            (16, 64),
-            (16, 64),
-            (32, 128),
-            (32, 128),
-            (48, 192),
-            (48, 192),
-            (64, 256),
-            (64, 256),
-        ],
-        "pool_after": (4, 8),  # maxpool after conv1, fire4, fire8
-    },
-    "1.1": {
-        "conv1": (64, 3),
-        "fires": [
-            (16, 64),
-            (16, 64),
-            (32, 128),
-            (32, 128),
-            (48, 192),
-            (48, 192),
-            (64, 256),
-            (64, 256),
-        ],
-        "pool_after": (3, 5),  # maxpool after conv1, fire3, fire5
-    },
+    "1.0": {"conv1": (96, 7), "pool_after": (4, 8)},  # after conv1, fire4, fire8
+    "1.1": {"conv1": (64, 3), "pool_after": (3, 5)},  # after conv1, fire3, fire5
 }
 
 
@@ -337,13 +318,13 @@ def build_squeezenet(
     )
     spec = _SQUEEZENET[version]
     c1_filters, c1_kernel = spec["conv1"]
-    inputs, x = _image_input(input_shape, rescale, "SqueezeNet")
-    _check_size(
+    inputs, x = _image_input(
         input_shape,
-        [("conv1", c1_kernel, 2, "valid")]
-        + [(f"pool{i}", 3, 2, "valid") for i in (1, *spec["pool_after"])],
+        rescale,
         "SqueezeNet",
-        "Use larger images (SqueezeNet 1.1 needs >= 31x31, 1.0 needs >= 35x35).",
+        ops=[("conv1", c1_kernel, 2, "valid")]
+        + [(f"pool{i}", 3, 2, "valid") for i in (1, *spec["pool_after"])],
+        hint="Use larger images (SqueezeNet 1.1 needs >= 31x31, 1.0 needs >= 35x35).",
     )
     x = layers.Conv2D(
         _scaled(c1_filters, width_multiplier),
@@ -356,7 +337,7 @@ def build_squeezenet(
     if batch_norm:
         x = layers.BatchNormalization(momentum=bn_momentum, name="conv1_bn")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
-    for i, (squeeze, expand) in enumerate(spec["fires"], start=2):
+    for i, (squeeze, expand) in enumerate(_FIRES, start=2):
         x = _fire(
             x,
             _scaled(squeeze, width_multiplier),

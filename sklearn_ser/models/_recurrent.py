@@ -4,11 +4,13 @@ import numbers
 
 import keras
 from keras import layers
+from sklearn.utils._param_validation import StrOptions
 
 from ..utils._validation import (
     POSITIVE_INT,
     UNIT_INTERVAL_RIGHT_OPEN,
     check_each,
+    check_params,
 )
 from ._base import BaseSERClassifier
 
@@ -33,6 +35,9 @@ LSTM_PRESETS = {
     "128-64-64-128": {"units": (128, 64, 64, 128), "dropout": (0.5, 0.8, 0.8, 0.5)},
 }
 """S4's LSTM variants: layer widths and the dropout after each layer."""
+
+_PRESET = {"preset": [StrOptions(set(LSTM_PRESETS)), None]}
+_VECTOR_AS = {"vector_as": [StrOptions({"step", "sequence"})]}
 
 
 def _as_tuple(name, value, n=None, constraint=POSITIVE_INT):
@@ -103,10 +108,7 @@ def build_lstm(
             f"units must hold one int per layer. Received: units={units!r}"
         )
     dropout = _as_tuple("dropout", dropout, len(units), UNIT_INTERVAL_RIGHT_OPEN)
-    if vector_as not in ("step", "sequence"):
-        raise ValueError(
-            f"vector_as must be 'step' or 'sequence'. Received: vector_as={vector_as!r}"
-        )
+    check_params({"vector_as": vector_as}, _VECTOR_AS)
     input_shape = tuple(int(d) for d in input_shape)
     inputs = keras.Input(shape=input_shape, name="input")
     x = _as_sequence_input(inputs, input_shape, vector_as)
@@ -188,8 +190,7 @@ class LSTMClassifier(BaseSERClassifier):
         Any parameter of :class:`BaseSERClassifier`.
     """
 
-    _builder = build_lstm
-    _hyper_parameters = ("units", "dropout", "vector_as")
+    _builder = staticmethod(build_lstm)
 
     def __init__(
         self,
@@ -212,11 +213,8 @@ class LSTMClassifier(BaseSERClassifier):
         )
 
     def _builder_kwargs(self):
-        if self.preset is not None and self.preset not in LSTM_PRESETS:
-            raise ValueError(
-                f"preset must be one of {sorted(LSTM_PRESETS)} or None. "
-                f"Received: preset={self.preset!r}"
-            )
+        # checked here, not in fit: initialize() builds the model too
+        check_params({"preset": self.preset}, _PRESET)
         base = LSTM_PRESETS.get(self.preset, {"units": (128,), "dropout": (0.0,)})
         if self.preset is None and self.units is None:
             raise ValueError("units is required when preset=None. Received: units=None")
@@ -248,8 +246,7 @@ class DenseClassifier(BaseSERClassifier):
         Any parameter of :class:`BaseSERClassifier`.
     """
 
-    _builder = build_dense
-    _hyper_parameters = ("hidden_layer_sizes", "dropout", "activation")
+    _builder = staticmethod(build_dense)
 
     def __init__(
         self,

@@ -65,7 +65,13 @@ _BRANCH_CONSTRAINTS = {
 }
 
 
-def _check_branch_params(**params):
+def _branch_params(arguments):
+    """The branch hyper-parameters among a builder's ``arguments``, checked.
+
+    ``arguments`` is the builder's ``locals()`` on entry, i.e. its arguments;
+    the branch takes those named in ``_BRANCH_CONSTRAINTS``.
+    """
+    params = {name: arguments[name] for name in _BRANCH_CONSTRAINTS}
     check_params(params, _BRANCH_CONSTRAINTS)
     embed_dim, num_heads = params["embed_dim"], params["num_heads"]
     if params["head"] == "transformer" and embed_dim % num_heads:
@@ -73,6 +79,7 @@ def _check_branch_params(**params):
             "embed_dim must be divisible by num_heads. "
             f"Received: embed_dim={embed_dim}, num_heads={num_heads}"
         )
+    return params
 
 
 def _transformer_block(x, prefix, embed_dim, ff_dim, num_heads, dropout):
@@ -221,20 +228,7 @@ def build_sequence_cnn(
     model : keras.Model
         Uncompiled model named ``"sequence_cnn_<head>"``.
     """
-    branch = dict(
-        head=head,
-        conv_filters=conv_filters,
-        n_conv=n_conv,
-        kernel_size=kernel_size,
-        linear_units=linear_units,
-        gru_units=gru_units,
-        lstm_units=lstm_units,
-        embed_dim=embed_dim,
-        ff_dim=ff_dim,
-        num_heads=num_heads,
-        dropout=dropout,
-    )
-    _check_branch_params(**branch)
+    branch = _branch_params(locals())
     input_shape = tuple(int(d) for d in input_shape)
     if len(input_shape) < 2:
         raise ValueError(
@@ -242,12 +236,7 @@ def build_sequence_cnn(
             f"Received: input_shape={input_shape}"
         )
     inputs = keras.Input(shape=input_shape, name="sequence")
-    x = _branch(
-        inputs,
-        input_shape[1:],
-        "",
-        **branch,
-    )
+    x = _branch(inputs, input_shape[1:], "", **branch)
     outputs = _classifier_head(x, tuple(dense_units), n_classes, dropout)
     return keras.Model(inputs, outputs, name=f"sequence_cnn_{head}")
 
@@ -284,20 +273,6 @@ lstm_units, embed_dim, ff_dim, num_heads, dense_units, dropout
     """
 
     _builder = staticmethod(build_sequence_cnn)
-    _hyper_parameters = (
-        "head",
-        "conv_filters",
-        "n_conv",
-        "kernel_size",
-        "linear_units",
-        "gru_units",
-        "lstm_units",
-        "embed_dim",
-        "ff_dim",
-        "num_heads",
-        "dense_units",
-        "dropout",
-    )
 
     def __init__(
         self,

@@ -1,13 +1,16 @@
-"""Training helpers every network shares: the papers' callbacks and layer transfer.
+"""Training helpers every network shares: callbacks, validation split, layer transfer.
 
 :func:`paper_callbacks` gives the Keras callbacks of a paper's protocol;
 :func:`transfer_weights` copies same-named, same-shaped layers between models
-(the ``init_from=`` parameter of :class:`~sklearn_ser.models.BaseSERClassifier`).
+(the ``init_from=`` parameter of :class:`~sklearn_ser.models.BaseSERClassifier`);
+:func:`_split_validation` picks the rows that ``validation_split`` holds out.
 """
 
 from pathlib import Path
 
 import keras
+import numpy as np
+from sklearn.model_selection import train_test_split
 
 __all__ = ["paper_callbacks", "transfer_weights"]
 
@@ -70,6 +73,69 @@ def _make_callbacks(
             )
         )
     return callbacks
+
+
+def _split_validation(n_samples, fraction, *, labels=None, random_state=None):
+    """Row indices ``(train, validation)`` that hold out ``fraction`` of the rows.
+
+    A seeded random split, stratified by ``labels`` when given (scikit-learn's
+    ``train_test_split``), instead of Keras' ``validation_split``, which holds
+    out the *last* rows: on a corpus sorted by class or speaker that is one
+    class. Both index arrays are sorted, so the training rows keep their
+    order.
+
+    Parameters
+    ----------
+    n_samples : int
+    fraction : float in (0, 1)
+        The ``validation_split`` parameter.
+    labels : array-like of shape (n_samples,) or None
+        Class of every row (stratification); ``None``: a plain shuffled split.
+    random_state : int, RandomState or None
+        Seed of the split.
+
+    Returns
+    -------
+    train, validation : ndarray of int
+    """
+    try:
+        train, val = train_test_split(
+            np.arange(n_samples),
+            test_size=fraction,
+            stratify=labels,
+            random_state=random_state,
+        )
+    except ValueError as exc:
+        n_classes = "" if labels is None else f" of {len(np.unique(labels))} classes"
+        raise ValueError(
+            f"validation_split cannot hold out a validation set"
+            f"{' stratified by class' if labels is not None else ''} from "
+            f"{n_samples} samples{n_classes} ({exc}). Use a larger "
+            f"validation_split, more data, or validation_data. "
+            f"Received: validation_split={fraction!r}"
+        ) from None
+    return np.sort(train), np.sort(val)
+
+
+def _hold_out(X, y, sample_weight, fraction, random_state):
+    """Encoded ``X``, ``y``, ``sample_weight`` less a stratified held-out part.
+
+    Returns the training rows and ``validation_data`` for ``keras.Model.fit``
+    (with the held-out sample weights, when given); ``y`` holds class indices
+    or one-hot rows. See :func:`_split_validation`.
+    """
+    y = np.asarray(y)
+    labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.ravel()
+    train, val = _split_validation(
+        len(y), fraction, labels=labels, random_state=random_state
+    )
+    X = np.asarray(X)
+    validation = (X[val], y[val])
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight)
+        validation += (sample_weight[val],)
+        sample_weight = sample_weight[train]
+    return X[train], y[train], sample_weight, validation
 
 
 def _source_model(init_from):

@@ -24,55 +24,15 @@ __all__ = [
 _FILTERS = tuple(f"filters_{i}" for i in range(1, 7))
 
 # S2, table 2: best hyper-parameters found by gp_minimize per dataset.
+_PAPER_COLUMNS = ("learning_rate", "epochs", "batch_size", *_FILTERS, "dense_units")
+_PAPER_TABLE = {
+    "TurEV-DB": (0.000232, 100, 16, 256, 106, 256, 196, 18, 256, 764),
+    "ANAD": (0.0001208, 52, 4, 128, 39, 57, 93, 203, 169, 596),
+    "BanglaSER": (0.0001, 85, 8, 68, 16, 256, 256, 256, 256, 794),
+    "TESS": (0.0011830, 29, 16, 34, 242, 194, 124, 116, 186, 864),
+}
 EMOTIONUNET_PAPER_PARAMS = {
-    "TurEV-DB": dict(
-        learning_rate=0.000232,
-        epochs=100,
-        batch_size=16,
-        filters_1=256,
-        filters_2=106,
-        filters_3=256,
-        filters_4=196,
-        filters_5=18,
-        filters_6=256,
-        dense_units=764,
-    ),
-    "ANAD": dict(
-        learning_rate=0.0001208,
-        epochs=52,
-        batch_size=4,
-        filters_1=128,
-        filters_2=39,
-        filters_3=57,
-        filters_4=93,
-        filters_5=203,
-        filters_6=169,
-        dense_units=596,
-    ),
-    "BanglaSER": dict(
-        learning_rate=0.0001,
-        epochs=85,
-        batch_size=8,
-        filters_1=68,
-        filters_2=16,
-        filters_3=256,
-        filters_4=256,
-        filters_5=256,
-        filters_6=256,
-        dense_units=794,
-    ),
-    "TESS": dict(
-        learning_rate=0.0011830,
-        epochs=29,
-        batch_size=16,
-        filters_1=34,
-        filters_2=242,
-        filters_3=194,
-        filters_4=124,
-        filters_5=116,
-        filters_6=186,
-        dense_units=864,
-    ),
+    corpus: dict(zip(_PAPER_COLUMNS, row)) for corpus, row in _PAPER_TABLE.items()
 }
 """S2's best hyper-parameters per dataset (``EmotionUnet(**params)``)."""
 
@@ -393,14 +353,7 @@ class EmotionUnet(BaseSERClassifier):
     (2, 2)
     """
 
-    _builder = build_emotionunet
-    _hyper_parameters = (
-        *_FILTERS,
-        "dense_units",
-        "head",
-        "bn_momentum",
-        "input_norm",
-    )
+    _builder = staticmethod(build_emotionunet)
 
     def __init__(
         self,

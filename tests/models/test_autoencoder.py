@@ -50,6 +50,24 @@ def test_builder_mirrors_encoder():
     assert ae.get_layer("feature_II").output.shape[-1] == 6
 
 
+def test_validation_split_holds_out_seeded_random_rows():
+    from sklearn_ser.models._training import _split_validation
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 6))
+    X[40:] += 4.0  # the last rows differ, like the last class of a sorted corpus
+    ae = AutoencoderFeatures(
+        encoding_dims=(4, 2), epochs=2, validation_split=0.25, random_state=0
+    ).fit(X)
+    seed = int(np.random.RandomState(0).randint(2**31 - 1))
+    _, val = _split_validation(60, 0.25, random_state=seed)
+    assert 0 < np.sum(val >= 40) < len(val)  # not just the last rows
+    # val_loss is the loss of the final weights on exactly those rows
+    Xs = ae._standardise(X[val])
+    expected = ae.model_.evaluate(Xs, Xs, batch_size=32, verbose=0)
+    assert ae.history_["val_loss"][-1] == pytest.approx(expected, rel=1e-5)
+
+
 def test_params_validation():
     X = np.random.default_rng(0).normal(size=(10, 4))
     with pytest.raises(ValueError, match="Received: encoding_dims=\\(4, 0\\)"):

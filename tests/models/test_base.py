@@ -186,6 +186,58 @@ def test_history_is_per_epoch_dict(blobs):
     assert clf.history_["loss"][-1] < clf.history_["loss"][0]
 
 
+def test_validation_split_holds_out_every_class_of_sorted_data(blobs):
+    X, y = blobs
+    order = np.argsort(y, kind="stable")  # sorted by class, as the corpora are
+    X, y = X[order], y[order]
+    clf = tiny(epochs=15, validation_split=0.3).fit(X, y)
+    # Keras' own split holds out the last 27 rows: all "sad", a class the
+    # network then never trains on (validation accuracy 0). The stratified
+    # split trains on every class and validates on 9 rows of each.
+    assert clf.history_["val_accuracy"][-1] > 0.8
+    # seeded by random_state: the same validation rows every time
+    again = tiny(epochs=15, validation_split=0.3).fit(X, y)
+    assert again.history_["val_loss"] == clf.history_["val_loss"]
+
+
+def test_split_validation_is_stratified_seeded_and_checked():
+    from sklearn_ser.models._training import _split_validation
+
+    labels = np.repeat([0, 1, 2], [50, 30, 20])
+    train, val = _split_validation(100, 0.2, labels=labels, random_state=0)
+    assert np.bincount(labels[val]).tolist() == [10, 6, 4]
+    np.testing.assert_array_equal(np.sort(np.r_[train, val]), np.arange(100))
+    assert np.all(np.diff(train) > 0)  # training rows keep their order
+    again = _split_validation(100, 0.2, labels=labels, random_state=0)[1]
+    other = _split_validation(100, 0.2, labels=labels, random_state=1)[1]
+    np.testing.assert_array_equal(val, again)
+    assert not np.array_equal(val, other)
+    # 2 held-out rows cannot hold 3 classes
+    with pytest.raises(ValueError, match="Received: validation_split=0.02"):
+        _split_validation(100, 0.02, labels=labels, random_state=0)
+
+
+def test_validation_split_holds_out_the_stratified_rows_with_their_weights(blobs):
+    from sklearn_ser.models._training import _split_validation
+
+    X, y = blobs
+    w = np.where(y == "sad", 3.0, 1.0)
+    clf = tiny(epochs=1, validation_split=0.3).fit(X, y, sample_weight=w)
+    _, val = _split_validation(len(y), 0.3, labels=y, random_state=0)
+    # val_loss is the weighted loss of the final weights on exactly those rows
+    expected = clf.model_.evaluate(
+        X[val],
+        clf.target_encoder_.transform(y[val]),
+        sample_weight=w[val],
+        batch_size=32,
+        verbose=0,
+        return_dict=True,
+    )["loss"]
+    assert clf.history_["val_loss"][-1] == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="validation_split=1.5"):
+        tiny(validation_split=1.5).fit(X, y)
+
+
 def test_verbose_shows_keras_progress(blobs, capsys):
     X, y = blobs
     tiny(epochs=2, verbose=2).fit(X, y)
@@ -387,6 +439,37 @@ def test_subclass_contract():
 
     with pytest.raises(TypeError, match="_builder"):
         NoBuilder(epochs=1).fit(np.zeros((4, 2)), [0, 1, 0, 1])
+
+
+def _build_probe(input_shape, n_classes, *, width=3, scale=1.0):
+    inputs = keras.Input(shape=input_shape)
+    x = keras.layers.Dense(width, name="hidden")(inputs)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", name="out")(x)
+    return keras.Model(inputs, outputs)
+
+
+class _Probe(BaseSERClassifier):
+    """``width`` is a builder argument; ``note`` is not, ``scale`` not exposed."""
+
+    _builder = staticmethod(_build_probe)
+
+    def __init__(self, *, width=3, note="x", epochs=1, **common):
+        self.width = width
+        self.note = note
+        super().__init__(epochs=epochs, **common)
+
+
+def test_hyper_parameters_are_the_builder_keywords_the_constructor_takes():
+    assert _Probe._hyper_parameters == ("width",)
+    clf = _Probe(width=5, random_state=0).fit(np.zeros((6, 2)), [0, 1, 2] * 2)
+    assert clf.model_.get_layer("hidden").units == 5
+    assert "note" in clf.get_params()
+
+    class Declared(_Probe):
+        _hyper_parameters = ()  # declared explicitly: the builder's defaults
+
+    clf = Declared(width=5, random_state=0).fit(np.zeros((6, 2)), [0, 1, 2] * 2)
+    assert clf.model_.get_layer("hidden").units == 3
 
 
 # ------------------------------------------------------ scikit-learn checks
