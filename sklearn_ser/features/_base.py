@@ -33,10 +33,21 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..io import as_waveforms
+from ..utils._moved import moved_names
 from ._threads import single_threaded_blas
 from ._validation import check_params
 
 __all__ = ["BaseAudioTransformer", "fix_frames"]
+
+# Classes that lived here in sklearn-ser 0.1: model files saved then name
+# this module (see sklearn_ser/utils/_moved.py).
+__getattr__ = moved_names(
+    __name__,
+    {
+        "FrameFeatureTransformer": "sklearn_ser.features._frame_transformer",
+    },
+)
+
 
 _RUNTIME_PARAMS = ("memory", "n_jobs", "verbose")
 

@@ -12,10 +12,21 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval
 
+from ..utils._moved import moved_names
 from ._frontend import log_mel, log_mel_head, mfcc, mfcc_head
 from ._spectral_transformer import _fill_doc, _SpectralTransformer, _with_delta_names
 
 __all__ = ["LMFB", "MFCC", "log_mel", "mfcc"]
+
+# Classes that lived here in sklearn-ser 0.1: model files saved then name
+# this module (see sklearn_ser/utils/_moved.py).
+__getattr__ = moved_names(
+    __name__,
+    {
+        "MelSpectrogram": "sklearn_ser.features._spectrogram",
+        "STFT": "sklearn_ser.features._spectrogram",
+    },
+)
 
 
 @_fill_doc

@@ -28,6 +28,7 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import check_random_state
 
+from ..utils._moved import moved_names
 from ..utils._validation import to_builtin
 
 __all__ = [
@@ -36,6 +37,16 @@ __all__ = [
     "RandomHoldout",
     "SpeakerIndependenceWarning",
 ]
+
+# Classes that lived here in sklearn-ser 0.1: model files saved then name
+# this module (see sklearn_ser/utils/_moved.py).
+__getattr__ = moved_names(
+    __name__,
+    {
+        "SpeakerHoldout": "sklearn_ser.model_selection._speaker_split",
+        "SpeakerKFold": "sklearn_ser.model_selection._speaker_split",
+    },
+)
 
 
 class SpeakerIndependenceWarning(UserWarning):

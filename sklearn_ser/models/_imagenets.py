@@ -21,9 +21,22 @@ ResNet50 come from ``keras.applications`` (:mod:`._applications`).
 import keras
 from keras import layers
 
+from ..utils._moved import moved_names
 from ..utils._validation import POSITIVE_REAL, UNIT_INTERVAL_RIGHT_OPEN, check_params
 
 __all__ = ["build_alexnet", "build_squeezenet"]
+
+# Classes that lived here in sklearn-ser 0.1: model files saved then name
+# this module (see sklearn_ser/utils/_moved.py).
+__getattr__ = moved_names(
+    __name__,
+    {
+        "AlexNet": "sklearn_ser.models._image_classifiers",
+        "MobileNet": "sklearn_ser.models._image_classifiers",
+        "ResNet50": "sklearn_ser.models._image_classifiers",
+        "SqueezeNet": "sklearn_ser.models._image_classifiers",
+    },
+)
 
 
 # --------------------------------------------------------------------------- #

@@ -32,6 +32,7 @@ from keras import layers
 
 from sklearn.utils._param_validation import StrOptions
 
+from ..utils._moved import moved_names
 from ..utils._validation import (
     NON_NEGATIVE_INT,
     POSITIVE_INT,
@@ -42,6 +43,18 @@ from ..utils._validation import (
 from ._base import BaseSERClassifier
 
 __all__ = ["SequenceCNN", "build_sequence_cnn"]
+
+# Classes that lived here in sklearn-ser 0.1: model files saved then name
+# this module (see sklearn_ser/utils/_moved.py).
+__getattr__ = moved_names(
+    __name__,
+    {
+        "FusionClassifier": "sklearn_ser.models._fusion",
+        "ViewArray": "sklearn_ser.models._views",
+        "ViewStack": "sklearn_ser.models._views",
+    },
+)
+
 
 _HEADS = ("gru", "lstm", "transformer", "maxpool")
 
