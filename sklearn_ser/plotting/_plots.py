@@ -153,7 +153,8 @@ def _one_vs_rest(result, y_true, y_proba, labels, figsize):
     if proba is None:
         raise ValueError(
             "This plot needs class probabilities; the estimator had no "
-            "predict_proba (for SVC use probability=True). Received: y_proba=None"
+            "predict_proba (wrap an SVC in CalibratedClassifierCV(SVC(), "
+            "ensemble=False)). Received: y_proba=None"
         )
     fig = _figure(figsize)
     return yt, proba, labels, fig, fig.add_subplot()
