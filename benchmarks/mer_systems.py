@@ -146,12 +146,6 @@ SYSTEMS = {
             "sklearn",
         ),
         MerSystem(
-            "logreg-select",
-            "the svm-select features -> ANOVA SelectKBest -> logistic regression "
-            "(L2); k and C tuned by inner 3-fold CV",
-            "sklearn",
-        ),
-        MerSystem(
             "crop-cnn",
             "log-Mel frames (96 bands, 46 ms hop) -> 1-D CNN (filters 32-64-64-128) "
             "on random 3-s crops (8 per clip), probabilities averaged over 10 "
@@ -163,9 +157,9 @@ SYSTEMS = {
         MerSystem(
             "ensemble-select",
             "soft voting (mean probability, equal weights fixed beforehand) of "
-            "svm-select, logreg-select and crop-cnn",
+            "svm-select and crop-cnn",
             "ensemble",
-            members=("svm-select", "logreg-select", "crop-cnn"),
+            members=("svm-select", "crop-cnn"),
         ),
     ]
 }
@@ -272,17 +266,14 @@ _SELECT_K = [100, 300, 1000, 3000]
 
 def _select_search(name, inner_cv):
     from sklearn.feature_selection import SelectKBest, VarianceThreshold, f_classif
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
-    if name == "svm-select":
-        clf, grid = SVC(kernel="rbf"), {"clf__C": [1.0, 3.0, 10.0]}
-    else:
-        clf = LogisticRegression(max_iter=3000)
-        grid = {"clf__C": [0.003, 0.01, 0.03, 0.1]}
+    if name != "svm-select":
+        raise KeyError(name)
+    clf, grid = SVC(kernel="rbf"), {"clf__C": [1.0, 3.0, 10.0]}
     pipe = Pipeline(
         [
             ("drop_constant", VarianceThreshold()),
@@ -305,10 +296,7 @@ def _fit_select(name, X, y, groups, inner_cv):
         _w.simplefilter("ignore", RuntimeWarning)  # f_classif on near-constant columns
         grid = _select_search(name, inner_cv).fit(X, y, groups=groups)
         best = clone(grid.estimator).set_params(**grid.best_params_)
-        if name == "svm-select":
-            model = CalibratedClassifierCV(best, ensemble=False, cv=3).fit(X, y)
-        else:
-            model = best.fit(X, y)
+        model = CalibratedClassifierCV(best, ensemble=False, cv=3).fit(X, y)
     return model, grid.best_params_
 
 
@@ -394,7 +382,7 @@ def _features_for(name, feats):
         return fused(feats)
     if name == "logmel-cnn":
         return logmel_frames(feats)
-    if name in ("svm-select", "logreg-select"):
+    if name == "svm-select":
         return all_features(feats)
     if name == "crop-cnn":
         return feats["logmel"].astype(np.float32)
@@ -416,7 +404,7 @@ def fit_predict(system, X, y, groups, train, test, protocol, profile):
     settings = _settings(system, profile)
     if system.kind == "sklearn":
         fit_groups = groups[train] if protocol == "artist-10fold" else None
-        if system.name.endswith("-select"):
+        if system.name == "svm-select":
             model, best = _fit_select(
                 system.name, X[train], y[train], fit_groups, _inner_cv(protocol)
             )

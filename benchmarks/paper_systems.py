@@ -185,7 +185,7 @@ SYSTEMS = {
 # S4 on the MER four-quadrant music corpus: run by benchmarks/mer_systems.py,
 # which extracts the music features once per clip (cached) and reports both
 # stratified and artist-grouped 10-fold CV with S4's metrics and PNGs. The
-# last rows go beyond S4 (feature selection + SVM / logistic regression, a
+# last rows go beyond S4 (feature selection + SVM, a
 # crop-trained log-Mel CNN and their soft-voting ensemble).
 MER_SYSTEMS = {
     f"{name}-mer_4q": name
@@ -196,7 +196,6 @@ MER_SYSTEMS = {
         "s4-lstm-128-64-64-128",
         "s4-cnn20",
         "svm-select",
-        "logreg-select",
         "crop-cnn",
         "ensemble-select",
     )
