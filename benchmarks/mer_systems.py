@@ -510,7 +510,7 @@ def _fold_scores(y, pred, protocol, groups):
     return np.mean(acc), np.std(acc), np.mean(f1), np.std(f1)
 
 
-def run_system(system, bunch, feats, profile, cache_dir, out, verbose):
+def run_system(system, bunch, feats, profile, cache_dir, out, verbose, protocols=None):
     from sklearn_ser.metrics import classification_table, score_all
     from sklearn_ser.plotting import plot_confusion_matrix, plot_training_curves
 
@@ -518,7 +518,7 @@ def run_system(system, bunch, feats, profile, cache_dir, out, verbose):
     figs = out / "mer"
     figs.mkdir(parents=True, exist_ok=True)
     rows = []
-    for protocol in PROTOCOLS:
+    for protocol in protocols or PROTOCOLS:
         proba, labels, histories, info, wall = run_protocol(
             system, feats, y, groups, protocol, profile, cache_dir, verbose
         )
@@ -591,7 +591,7 @@ _METRIC_COLS = (
 
 
 def _markdown(result, info):
-    cmd = (
+    cmd = result.get("command") or (
         f"python benchmarks/mer_systems.py --system {result['system']} "
         f"--profile {result['profile']}"
     )
@@ -723,6 +723,13 @@ def main(argv=None):
         help="smoke test: first N clips per quadrant; results go "
         "under the cache folder, not benchmarks/results",
     )
+    parser.add_argument(
+        "--protocol",
+        action="append",
+        choices=tuple(PROTOCOLS),
+        default=None,
+        help="run only this protocol (repeatable; default: both)",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0)
     args = parser.parse_args(argv)
     out = Path(args.out)
@@ -764,8 +771,15 @@ def main(argv=None):
                 args.cache_dir,
                 out,
                 args.verbose,
+                args.protocol,
             )
             result["machine"] = info
+            result["command"] = (
+                f"python benchmarks/mer_systems.py --system {name} --profile "
+                f"{args.profile}"
+                + (f" --max-epochs {_MAX_EPOCHS}" if _MAX_EPOCHS else "")
+                + "".join(f" --protocol {p}" for p in args.protocol or ())
+            )
             result["decoded_peaks"] = {
                 "n_over_1": int((peaks > 1).sum()),
                 "max": float(peaks.max()),

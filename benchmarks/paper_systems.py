@@ -373,7 +373,8 @@ def main(argv=None):
             )
         for name, mer in MER_SYSTEMS.items():
             who = "S4 " if mer.startswith("s4-") else "new"
-            print(f"{name:<34} {who} MER 4Q via benchmarks/mer_systems.py --system {mer}")
+            via = f"benchmarks/mer_systems.py --system {mer}"
+            print(f"{name:<34} {who} MER 4Q via {via}")
         return 0
     names = list(args.system)
     if args.all:
