@@ -184,7 +184,9 @@ SYSTEMS = {
 
 # S4 on the MER four-quadrant music corpus: run by benchmarks/mer_systems.py,
 # which extracts the music features once per clip (cached) and reports both
-# stratified and artist-grouped 10-fold CV with S4's metrics and PNGs.
+# stratified and artist-grouped 10-fold CV with S4's metrics and PNGs. The
+# last rows go beyond S4 (feature selection + SVM, a
+# crop-trained log-Mel CNN and their soft-voting ensemble).
 MER_SYSTEMS = {
     f"{name}-mer_4q": name
     for name in (
@@ -193,6 +195,9 @@ MER_SYSTEMS = {
         "s4-lstm-2x1024",
         "s4-lstm-128-64-64-128",
         "s4-cnn20",
+        "svm-select",
+        "crop-cnn",
+        "ensemble-select",
     )
 }
 
@@ -367,7 +372,9 @@ def main(argv=None):
                 f"{s.name:<34} {s.paper}  paper acc {s.paper_accuracy:.4f}  {s.paper_note}"
             )
         for name, mer in MER_SYSTEMS.items():
-            print(f"{name:<34} S4  MER 4Q via benchmarks/mer_systems.py --system {mer}")
+            who = "S4 " if mer.startswith("s4-") else "new"
+            via = f"benchmarks/mer_systems.py --system {mer}"
+            print(f"{name:<34} {who} MER 4Q via {via}")
         return 0
     names = list(args.system)
     if args.all:
