@@ -17,6 +17,7 @@ _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 from ._autoencoder import AutoencoderFeatures, build_autoencoder  # noqa: E402
 from ._base import BaseSERClassifier  # noqa: E402
 from ._cnn20 import CNN20, build_cnn20  # noqa: E402
+from ._crops import CropAverageClassifier  # noqa: E402
 from ._dilated import DilatedCNN, build_dilated_cnn  # noqa: E402
 from ._fusion import FusionClassifier, build_fusion  # noqa: E402
 from ._hubert import HuBERTFeatures, load_speech_encoder  # noqa: E402
@@ -77,6 +78,7 @@ __all__ = [
     "load_speech_encoder",
     "DilatedCNN",
     "build_dilated_cnn",
+    "CropAverageClassifier",
 ]
 
 # speaker-independent models and training-only augmentation (issue 11)

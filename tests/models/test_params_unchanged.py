@@ -6,6 +6,9 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from sklearn.base import clone  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import FunctionTransformer  # noqa: E402
 
 from sklearn_ser.models import (  # noqa: E402
     DenseClassifier,
@@ -24,6 +27,10 @@ SMALL = dict(
     batch_size=16,
     random_state=0,
 )
+
+
+def _flatten(X):
+    return X.reshape(len(X), -1)
 
 
 def _same_params(before, after):
@@ -226,6 +233,19 @@ def _cases():
             None,
         ),
         "HuBERTFeatures": (None, waves, None),  # needs a checkpoint, see below
+        "CropAverageClassifier": (
+            lambda: m.CropAverageClassifier(
+                make_pipeline(
+                    FunctionTransformer(_flatten), LogisticRegression(C=0.5)
+                ),
+                crop_frames=4,
+                n_train_crops=2,
+                n_test_crops=3,
+                random_state=0,
+            ),
+            x(16, 8),
+            y,
+        ),
     }
 
 
