@@ -42,7 +42,11 @@ def feature_transformer(name, *, memory=None, n_jobs=1):
 
 
 def parse_name(name):
-    """``"compare@speed0.9"`` -> ``("compare", 0.9)``; ``"compare"`` -> ``("compare", None)``."""
+    """Split a feature-set name into (base set, speed factor or None).
+
+    ``"compare@speed0.9"`` -> ``("compare", 0.9)``;
+    ``"compare"`` -> ``("compare", None)``.
+    """
     if "@speed" not in name:
         return name, None
     base, rate = name.split("@speed", 1)

@@ -377,7 +377,9 @@ class TrainCopies:
 
     def predict(self, X, groups=None):
         model = getattr(self.estimator_, "best_estimator_", self.estimator_)
-        kw = {"groups": groups} if groups is not None and _consumes(model, "predict") else {}
+        kw = {}
+        if groups is not None and _consumes(model, "predict"):
+            kw["groups"] = groups
         return model.predict(X[:, : self.width_], **kw)
 
     def get_metadata_routing(self):
@@ -878,11 +880,20 @@ def main(argv=None):
             "results": dict(previous.get("results", {})),
             "seconds": {},
         }
+        mine = {}
         for p in protocols:
             t0 = time.perf_counter()
             res = run_row(name, row, data, p, args.profile, verbose=args.verbose)
-            record["results"][p] = res
-            record["seconds"][p] = round(time.perf_counter() - t0, 1)
+            mine[p] = (res, round(time.perf_counter() - t0, 1))
+            if path.exists():
+                # another run of this row (other protocols) may have written
+                # since this one started: keep its results
+                on_disk = json.loads(path.read_text())
+                record["results"] = dict(on_disk.get("results", {}))
+                record["seconds"] = dict(on_disk.get("seconds", {}))
+            for q, (r_q, sec_q) in mine.items():
+                record["results"][q] = r_q
+                record["seconds"][q] = sec_q
             print(
                 f"{name:45s} {p:15s} UAR {_cell(res)} ({record['seconds'][p]}s, "
                 f"load {os.getloadavg()[0]:.1f})",
