@@ -2,6 +2,13 @@
 
 Each feature set is computed once for every file of a corpus (sorted paths,
 so the joblib.Memory key is stable) and cached under ``--cache-dir``.
+
+A name ``"<set>@speed<r>"`` (e.g. ``"compare@speed0.9"``) is feature set
+``<set>`` of every file played ``r`` times faster
+(:func:`sklearn_ser.augment.speed_perturb`, Kaldi-style speed perturbation).
+These matrices are training-time augmentation: the benchmark's rows stack
+the training files' copies under the training part and never show them at
+prediction (``speaker_independent.TrainCopies``).
 """
 
 import numpy as np
@@ -34,8 +41,35 @@ def feature_transformer(name, *, memory=None, n_jobs=1):
     raise ValueError(f"unknown feature set {name!r}; choose from {FEATURE_SETS}")
 
 
+def parse_name(name):
+    """Split a feature-set name into (base set, speed factor or None).
+
+    ``"compare@speed0.9"`` -> ``("compare", 0.9)``;
+    ``"compare"`` -> ``("compare", None)``.
+    """
+    if "@speed" not in name:
+        return name, None
+    base, rate = name.split("@speed", 1)
+    return base, float(rate)
+
+
 def _mfcc_stats(paths, n_jobs):
     return feature_transformer("mfcc", n_jobs=n_jobs).fit_transform(paths)
+
+
+def _speed_features(paths, base, rate, n_jobs):
+    """Feature set ``base`` of every file of ``paths`` played ``rate`` times faster."""
+    from sklearn_ser.augment import speed_perturb
+    from sklearn_ser.io import load_audio_batch
+
+    out = []
+    step = 200  # bounded memory: decode, perturb and extract in chunks
+    for i in range(0, len(paths), step):
+        waves = load_audio_batch(paths[i : i + step], sr=16000, n_jobs=n_jobs)
+        waves = [speed_perturb(y=w, rate=rate) for w in waves]
+        tfm = feature_transformer(base, n_jobs=n_jobs)
+        out.append(np.asarray(tfm.fit_transform(waves), dtype=np.float32))
+    return np.vstack(out)
 
 
 def corpus_features(paths, name, *, cache_dir, n_jobs=1):
@@ -44,7 +78,10 @@ def corpus_features(paths, name, *, cache_dir, n_jobs=1):
 
     memory = Memory(str(cache_dir), verbose=0)
     paths = [str(p) for p in paths]
-    if name == "mfcc":
+    base, rate = parse_name(name)
+    if rate is not None:
+        X = memory.cache(_speed_features, ignore=["n_jobs"])(paths, base, rate, n_jobs)
+    elif name == "mfcc":
         X = memory.cache(_mfcc_stats, ignore=["n_jobs"])(paths, n_jobs)
     else:
         X = feature_transformer(name, memory=memory, n_jobs=n_jobs).fit_transform(

@@ -23,6 +23,12 @@ Two regimes, never mixed in one column:
   (``SpeakerNormalizer(mode="transductive")``), i.e. the test speaker's
   unlabelled audio is used, as in enrolment.
 
+Row builders: :func:`single` (a search over the whole pipeline),
+:func:`head` (scaler / PCA / normaliser fitted once per outer fold, only the
+classifier's C searched by the inner speaker-grouped CV), :func:`soft_vote`
+and :func:`head_vote` (soft voting over feature sets), :func:`augmented`
+(training files plus their speed-perturbed copies).
+
 Metrics per fold: UAR (balanced accuracy), WAR (accuracy), macro F1; the
 table shows mean ± std over folds. The goal columns compare with issue 11's
 targets (RAVDESS strict >= 0.65, transductive >= 0.70; TESS strict >= 0.55,
@@ -39,8 +45,11 @@ Adding rows
 
 - ``regime``: ``"strict"`` or ``"transductive"``;
 - ``inputs``: a tuple of cached feature-set names (``"mfcc"``, ``"egemaps"``,
-  ``"compare"``; X is their columns side by side and ``build`` receives
-  ``blocks``, a dict name -> column slice), or ``"paths"`` (X is the audio
+  ``"compare"``, or ``"<set>@speed<r>"``: the set computed on every file
+  played ``r`` times faster, used only as training copies through
+  :class:`TrainCopies` / :func:`augmented`; X is their columns side by side
+  and ``build`` receives ``blocks``, a dict name -> column slice), or
+  ``"paths"`` (X is the audio
   file paths, for pipelines that compute their own features, e.g. networks);
 - ``build(profile=, blocks=, seed=)``: returns a fresh, unfitted estimator.
   It is fitted as ``fit(X, y, groups=speakers)`` and asked to
@@ -139,8 +148,16 @@ GRIDS = {
         "logreg_large": [0.001],
         "svm_rbf": [1.0, 3.0, 10.0],
         "svm_linear": [0.0003, 0.001, 0.003],
+        # heads after a fixed scaler [+ PCA] (``head``): C tuned by the inner
+        # speaker-grouped CV on the training part only
+        "logreg_wide": [0.0001, 0.0003, 0.001, 0.003, 0.01],
+        "svm_linear_wide": [0.00003, 0.0001, 0.0003, 0.001],
+        "svm_rbf_wide": [1.0, 3.0, 10.0, 30.0],
     },
 }
+GRIDS["quick"].update(
+    {"logreg_wide": [0.001], "svm_linear_wide": [0.0001], "svm_rbf_wide": [10.0]}
+)
 
 
 def _select(blocks, names):
@@ -166,6 +183,14 @@ def _classifier(kind, seed, balanced=True):
     from sklearn.svm import SVC
 
     cw = "balanced" if balanced else None
+    if kind == "lda":
+        from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+        return LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto")
+    if kind.startswith("svm_linear"):
+        return SVC(kernel="linear", class_weight=cw, random_state=seed)
+    if kind.startswith("svm_rbf"):
+        return SVC(kernel="rbf", class_weight=cw, random_state=seed)
     if kind.startswith("logreg"):
         return LogisticRegression(max_iter=3000, class_weight=cw)
     if kind == "svm_rbf":
@@ -245,6 +270,142 @@ def soft_vote(members, norm=None):
     return build
 
 
+def _tuned_head(kind, profile, seed, balanced=True):
+    """Classifier ``kind``, C tuned by speaker-grouped inner CV (alone: no steps).
+
+    The steps before it (scaler, PCA, speaker normaliser) are fitted once on
+    the whole training part, outside the inner CV: they see no labels, and
+    the training part holds no test speaker, so this stays strict and costs
+    one PCA per outer fold instead of one per inner fit.
+    """
+    from sklearn.model_selection import GridSearchCV
+
+    from sklearn_ser.model_selection import InnerSpeakerKFold
+
+    clf = _classifier(kind, seed, balanced)
+    if kind == "lda":
+        return clf
+    grid = GRIDS[profile][kind]
+    if len(grid) == 1:
+        return clf.set_params(C=grid[0])
+    return GridSearchCV(
+        clf,
+        {"C": grid},
+        cv=InnerSpeakerKFold(3, random_state=seed),
+        scoring="balanced_accuracy",
+        n_jobs=1,
+    )
+
+
+def head(features, kind, norm=None, pca=None, balanced=True):
+    """Row builder: ``features`` -> [normaliser] -> scaler [-> PCA] -> tuned ``kind``.
+
+    As :func:`single`, but the scaler and PCA are fitted once per outer fold
+    and only the classifier's C is searched (see :func:`_tuned_head`).
+    """
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_ser.preprocessing import CappedPCA
+
+    def build(*, profile, blocks, seed):
+        steps = [("select", _select(blocks, features))]
+        if norm:
+            steps.append(("speaker", _normalizer(norm)))
+        steps.append(("scale", StandardScaler()))
+        if pca:
+            steps.append(("pca", CappedPCA(n_components=pca, random_state=seed)))
+        return Pipeline([*steps, ("clf", _tuned_head(kind, profile, seed, balanced))])
+
+    return build
+
+
+def head_vote(members, norm=None):
+    """Row builder: soft vote of :func:`head` members, one per feature set.
+
+    ``members``: list of (feature-set names, kind, pca). With ``norm`` the
+    speaker normaliser runs once before the vote (column by column, so the
+    same as inside each member).
+    """
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.pipeline import Pipeline
+
+    def build(*, profile, blocks, seed):
+        estimators = [
+            ("+".join(f), head(f, k, pca=p)(profile=profile, blocks=blocks, seed=seed))
+            for f, k, p in members
+        ]
+        vote = VotingClassifier(estimators, voting="soft")
+        if norm is None:
+            return vote
+        return Pipeline([("speaker", _normalizer(norm)), ("vote", vote)])
+
+    return build
+
+
+class TrainCopies:
+    """Fit on the training rows plus their precomputed augmented copies.
+
+    ``X`` holds the original feature columns followed by ``n_copies`` blocks
+    of the same columns computed on augmented audio of the same file
+    (``_si_features``: ``"<set>@speed<r>"``). ``fit`` stacks the blocks as
+    extra rows (labels and speakers repeated: a copy belongs to its
+    speaker, so inner speaker-grouped CV keeps a file and its copies on the
+    same side) and fits ``estimator`` on them; ``predict`` uses the original
+    columns only. This is :class:`sklearn_ser.augment.AugmentedClassifier`
+    with a fixed augmenter whose outputs were cached once per corpus, so the
+    copies of test files are never used.
+    """
+
+    def __init__(self, estimator, n_copies):
+        self.estimator = estimator
+        self.n_copies = n_copies
+
+    def _width(self, X):
+        return X.shape[1] // (1 + self.n_copies)
+
+    def fit(self, X, y, groups=None):
+        w = self._width(X)
+        Xs = np.vstack([X[:, k * w : (k + 1) * w] for k in range(1 + self.n_copies)])
+        ys = np.tile(np.asarray(y), 1 + self.n_copies)
+        kw = {}
+        if groups is not None and _consumes(self.estimator, "fit"):
+            kw["groups"] = np.tile(np.asarray(groups), 1 + self.n_copies)
+        self.estimator_ = self.estimator.fit(Xs, ys, **kw)
+        self.width_ = w
+        return self
+
+    def predict(self, X, groups=None):
+        model = getattr(self.estimator_, "best_estimator_", self.estimator_)
+        kw = {}
+        if groups is not None and _consumes(model, "predict"):
+            kw["groups"] = groups
+        return model.predict(X[:, : self.width_], **kw)
+
+    def get_metadata_routing(self):
+        from sklearn.utils.metadata_routing import MetadataRequest
+
+        req = MetadataRequest(owner="TrainCopies")
+        req.fit.add_request(param="groups", alias=True)
+        req.predict.add_request(param="groups", alias=True)
+        return req
+
+
+def augmented(base_inputs, builder, rates=(0.9, 1.1)):
+    """``(inputs, build)`` of a row fitting ``builder``'s system on the
+    training files plus their speed-perturbed copies (``TrainCopies``)."""
+    inputs = tuple(base_inputs) + tuple(
+        f"{b}@speed{r}" for r in rates for b in base_inputs
+    )
+
+    def build(*, profile, blocks, seed):
+        base = {b: blocks[b] for b in base_inputs}
+        inner = builder(profile=profile, blocks=base, seed=seed)
+        return TrainCopies(inner, len(rates))
+
+    return inputs, build
+
+
 def mfcc_svm_baseline(*, profile, blocks, seed):
     """The registered ``mfcc-svm`` system: 40 mean MFCCs -> scaler -> SVC (RBF, C=1)."""
     from sklearn.compose import ColumnTransformer
@@ -264,6 +425,14 @@ def mfcc_svm_baseline(*, profile, blocks, seed):
 
 _PAPER = ("paper",)
 _VOTE2 = [(("mfcc",), "logreg_small"), (("egemaps",), "logreg_small")]
+_ALL3 = ("compare", "egemaps", "mfcc")
+_VOTE3 = [
+    (("compare",), "logreg_large", 300),
+    (("egemaps",), "logreg_small", None),
+    (("mfcc",), "logreg_small", None),
+]
+_AUG_COMPARE = augmented(("compare",), head(("compare",), "logreg_large", pca=300))
+_AUG_VOTE3 = augmented(_ALL3, head_vote(_VOTE3))
 
 ROWS = {
     # ---- strict ---------------------------------------------------------
@@ -296,6 +465,40 @@ ROWS = {
         "strict", ("compare",), single(("compare",), "logreg_large", pca=300),
         "ComParE_2016 (6373) -> scaler -> PCA 300 -> LogReg, C=0.001 fixed", _PAPER,
     ),
+    "compare-logreg (C tuned)": Row(
+        "strict", ("compare",), head(("compare",), "logreg_wide", pca=300),
+        "ComParE -> scaler -> PCA 300 -> LogReg, C in 1e-4..1e-2 tuned by inner "
+        "speaker-grouped CV", _PAPER,
+    ),
+    "compare-svm-rbf (C tuned)": Row(
+        "strict", ("compare",), head(("compare",), "svm_rbf_wide", pca=300),
+        "ComParE -> scaler -> PCA 300 -> SVC RBF (gamma 'scale'), C tuned", _PAPER,
+    ),
+    "compare-lda": Row(
+        "strict", ("compare",), head(("compare",), "lda", pca=300),
+        "ComParE -> scaler -> PCA 300 -> LDA, Ledoit-Wolf shrinkage (nothing to tune)",
+        _PAPER,
+    ),
+    "fusion compare+egemaps+mfcc": Row(
+        "strict", _ALL3, head(_ALL3, "logreg_wide", pca=300),
+        "early fusion: ComParE, eGeMAPS, MFCC stats side by side -> scaler -> "
+        "PCA 300 -> LogReg, C tuned", _PAPER,
+    ),
+    "vote compare+egemaps+mfcc": Row(
+        "strict", _ALL3, head_vote(_VOTE3),
+        "soft vote of three LogRegs: ComParE (PCA 300, C=0.001 fixed), eGeMAPS "
+        "and MFCC stats (C tuned)", _PAPER,
+    ),
+    "compare-logreg + speed perturbation": Row(
+        "strict", *_AUG_COMPARE,
+        "compare-logreg (C=0.001 fixed) fitted on the training files plus their "
+        "0.9x and 1.1x speed-perturbed copies (training only)", _PAPER,
+    ),
+    "vote compare+egemaps+mfcc + speed perturbation": Row(
+        "strict", *_AUG_VOTE3,
+        "the three-head vote fitted on the training files plus their 0.9x and "
+        "1.1x speed-perturbed copies (training only)", _PAPER,
+    ),
     # ---- transductive ---------------------------------------------------
     "egemaps-logreg + speaker-norm": Row(
         "transductive", ("egemaps",),
@@ -315,6 +518,23 @@ ROWS = {
         "transductive", ("compare",),
         single(("compare",), "logreg_large", norm="transductive", pca=300),
         "ComParE, per-speaker standardisation -> PCA 300 -> LogReg, C=0.001 fixed",
+        _PAPER,
+    ),
+    "compare-logreg (C tuned) + speaker-norm": Row(
+        "transductive", ("compare",),
+        head(("compare",), "logreg_wide", norm="transductive", pca=300),
+        "ComParE, per-speaker standardisation -> scaler -> PCA 300 -> LogReg, C "
+        "tuned", _PAPER,
+    ),
+    "fusion compare+egemaps+mfcc + speaker-norm": Row(
+        "transductive", _ALL3, head(_ALL3, "logreg_wide", norm="transductive", pca=300),
+        "per-speaker standardisation of the three sets side by side -> scaler -> "
+        "PCA 300 -> LogReg, C tuned", _PAPER,
+    ),
+    "vote compare+egemaps+mfcc + speaker-norm": Row(
+        "transductive", _ALL3, head_vote(_VOTE3, norm="transductive"),
+        "per-speaker standardisation, then the soft vote of the three LogRegs "
+        "(ComParE C=0.001 fixed, eGeMAPS / MFCC C tuned)",
         _PAPER,
     ),
 }
@@ -407,6 +627,20 @@ def _consumes(est, method):
         return False
 
 
+def _find_search(est):
+    """The (first) fitted search inside ``est`` (itself, a Pipeline step, a
+    ``TrainCopies``' estimator), or None."""
+    if hasattr(est, "best_params_"):
+        return est
+    inner = getattr(est, "estimator_", None)
+    if inner is not None:
+        return _find_search(inner)
+    steps = getattr(est, "steps", None)
+    if steps:
+        return _find_search(steps[-1][1])
+    return None
+
+
 def run_row(name, row, data, protocol, profile, seed=0, verbose=0):
     """Scores of one row on one protocol: per fold and mean ± std."""
     from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
@@ -442,8 +676,11 @@ def run_row(name, row, data, protocol, profile, seed=0, verbose=0):
             "f1_macro": float(f1_score(y[te], pred, average="macro")),
             "seconds": round(time.perf_counter() - t0, 1),
         }
-        if hasattr(est, "best_params_"):
-            fold["best_params"] = {k2: float(v) for k2, v in est.best_params_.items()}
+        search = _find_search(est)
+        if search is not None:
+            fold["best_params"] = {
+                k2: float(v) for k2, v in search.best_params_.items()
+            }
         assert not set(fold["train_speakers"]) & set(fold["test_speakers"])
         folds.append(fold)
         if verbose:
@@ -643,11 +880,20 @@ def main(argv=None):
             "results": dict(previous.get("results", {})),
             "seconds": {},
         }
+        mine = {}
         for p in protocols:
             t0 = time.perf_counter()
             res = run_row(name, row, data, p, args.profile, verbose=args.verbose)
-            record["results"][p] = res
-            record["seconds"][p] = round(time.perf_counter() - t0, 1)
+            mine[p] = (res, round(time.perf_counter() - t0, 1))
+            if path.exists():
+                # another run of this row (other protocols) may have written
+                # since this one started: keep its results
+                on_disk = json.loads(path.read_text())
+                record["results"] = dict(on_disk.get("results", {}))
+                record["seconds"] = dict(on_disk.get("seconds", {}))
+            for q, (r_q, sec_q) in mine.items():
+                record["results"][q] = r_q
+                record["seconds"][q] = sec_q
             print(
                 f"{name:45s} {p:15s} UAR {_cell(res)} ({record['seconds'][p]}s, "
                 f"load {os.getloadavg()[0]:.1f})",

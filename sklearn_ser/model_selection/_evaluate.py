@@ -5,11 +5,12 @@ import time
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
+from sklearn import get_config
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline as _SkPipeline
 from sklearn.utils import _safe_indexing
+from sklearn.utils.parallel import Parallel, delayed
 
 from ..metrics import score_all
 from ._protocols import Protocol, get_protocol
@@ -24,6 +25,38 @@ def _final_step(estimator):
     return estimator
 
 
+def _consumes_groups(estimator, method):
+    """Whether ``estimator`` requests ``groups`` in ``method``.
+
+    Only with scikit-learn's metadata routing enabled
+    (``sklearn.set_config(enable_metadata_routing=True)``), the way a
+    :class:`~sklearn_ser.preprocessing.SpeakerNormalizer` asks for speakers.
+    """
+    if not get_config().get("enable_metadata_routing", False):
+        return False
+    try:
+        routing = estimator.get_metadata_routing()
+        return "groups" in routing.consumes(method=method, params={"groups"})
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
+def _groups_kw(estimator, method, groups):
+    """``{"groups": groups}`` when ``estimator`` requests them in ``method``."""
+    if groups is None or not _consumes_groups(estimator, method):
+        return {}
+    return {"groups": groups}
+
+
+def _predictor(estimator):
+    """The estimator to predict with: a fitted search's ``best_estimator_`` when
+    that one needs ``groups`` at prediction (searches' ``predict`` takes none)."""
+    best = getattr(estimator, "best_estimator_", None)
+    if best is not None and _consumes_groups(best, "predict"):
+        return best
+    return estimator
+
+
 def _accepts_validation_data(estimator):
     try:
         return "validation_data" in _final_step(estimator).get_params(deep=False)
@@ -32,7 +65,8 @@ def _accepts_validation_data(estimator):
 
 
 def fit_with_validation(
-    estimator, X_train, y_train, X_val=None, y_val=None, **fit_params
+    estimator, X_train, y_train, X_val=None, y_val=None, *, groups_val=None,
+    **fit_params
 ):
     """Fit ``estimator``, giving its final step validation data when it can use it.
 
@@ -45,6 +79,12 @@ def fit_with_validation(
     to ``None`` after fitting, so the saved model does not carry the data.
     Other estimators ignore the validation part (it is then simply unused).
 
+    ``groups`` in ``fit_params`` (the training speakers) reach the steps that
+    request them through metadata routing (e.g. a
+    :class:`~sklearn_ser.preprocessing.SpeakerNormalizer`); ``groups_val``
+    are the validation part's speakers, used when the validation data is
+    transformed.
+
     Returns
     -------
     estimator : the fitted estimator
@@ -53,6 +93,7 @@ def fit_with_validation(
     if X_val is None or len(y_val) == 0 or not _accepts_validation_data(estimator):
         estimator.fit(X_train, y_train, **fit_params)
         return estimator, False
+    groups = fit_params.pop("groups", None)
     final = _final_step(estimator)
     if isinstance(estimator, _SkPipeline) and len(estimator.steps) > 1:
         pre = estimator[:-1]
@@ -66,10 +107,13 @@ def fit_with_validation(
             for k, v in fit_params.items()
             if k.startswith(estimator.steps[-1][0] + "__")
         }
-        Xt = pre.fit_transform(X_train, y_train, **pre_params)
-        Xv = pre.transform(X_val)
+        Xt = pre.fit_transform(
+            X_train, y_train, **_groups_kw(pre, "fit", groups), **pre_params
+        )
+        Xv = pre.transform(X_val, **_groups_kw(pre, "transform", groups_val))
     else:
         Xt, Xv, last_params = X_train, X_val, fit_params
+    last_params = {**_groups_kw(final, "fit", groups), **last_params}
     final.set_params(validation_data=(Xv, np.asarray(y_val)))
     try:
         final.fit(Xt, y_train, **last_params)
@@ -78,22 +122,28 @@ def fit_with_validation(
     return estimator, True
 
 
-def predict_with_proba(estimator, X):
+def predict_with_proba(estimator, X, groups=None):
     """``(predict(X), predict_proba(X) or None)``, transforming X only once.
 
     For a Pipeline the features are computed once and given to the final
     step's ``predict`` and ``predict_proba`` (which may disagree for
-    calibrated models: the label always comes from ``predict``).
+    calibrated models: the label always comes from ``predict``). ``groups``
+    (the speakers of ``X``) go to the steps that request them through
+    metadata routing; a fitted search predicts with its ``best_estimator_``
+    when that one requests them.
     """
+    estimator = _predictor(estimator)
     if isinstance(estimator, _SkPipeline) and len(estimator.steps) > 1:
-        Xt = estimator[:-1].transform(X)
+        pre = estimator[:-1]
+        Xt = pre.transform(X, **_groups_kw(pre, "transform", groups))
         final = estimator.steps[-1][1]
     else:
         Xt, final = X, estimator
-    y_pred = np.asarray(final.predict(Xt))
+    y_pred = np.asarray(final.predict(Xt, **_groups_kw(final, "predict", groups)))
     proba = None
     if hasattr(final, "predict_proba"):
-        proba = np.asarray(final.predict_proba(Xt), dtype=float)
+        kw = _groups_kw(final, "predict_proba", groups)
+        proba = np.asarray(final.predict_proba(Xt, **kw), dtype=float)
     return y_pred, proba
 
 
@@ -133,12 +183,21 @@ def _fit_fold(
             file=sys.stderr,
             flush=True,
         )
+    fit_params = dict(fit_params)
+    gv = None
+    if groups is not None:
+        fit_params.update(_groups_kw(est, "fit", groups[train]))
+        gv = groups[val] if Xv is not None else None
     t0 = time.perf_counter()
-    est, used_val = fit_with_validation(est, Xtr, ytr, Xv, yv, **fit_params)
+    est, used_val = fit_with_validation(
+        est, Xtr, ytr, Xv, yv, groups_val=gv, **fit_params
+    )
     fit_time = time.perf_counter() - t0
     Xte = _safe_indexing(X, test)
     t0 = time.perf_counter()
-    y_pred, proba = predict_with_proba(est, Xte)
+    y_pred, proba = predict_with_proba(
+        est, Xte, groups=None if groups is None else groups[test]
+    )
     predict_time = time.perf_counter() - t0
     classes = np.asarray(getattr(est, "classes_", np.unique(ytr)))
     out = {
@@ -247,7 +306,12 @@ def evaluate(
     verbose : int, default=0
         > 0 prints one line per fold on stderr.
     fit_params : dict or None
-        Passed to ``fit`` (``"step__param"`` keys for Pipelines).
+        Passed to ``fit`` (``"step__param"`` keys for Pipelines). Not
+        ``groups``: with metadata routing enabled, every step that requests
+        ``groups`` (e.g. ``SpeakerNormalizer().set_fit_request(groups=True)
+        .set_transform_request(groups=True)``, or a search whose ``cv``
+        splits by speaker) receives each fold's part of ``groups``, in
+        ``fit`` and in ``predict`` / ``transform``.
     use_validation : bool, default=True
         Give validation parts (e.g. S2's 10%) to estimators that accept them
         (see :func:`fit_with_validation`). Validation samples are never
@@ -281,6 +345,12 @@ def evaluate(
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     notes = list(splitter.explain(groups)) if hasattr(splitter, "explain") else []
     fit_params = dict(fit_params or {})
+    if "groups" in fit_params:
+        raise ValueError(
+            "pass the speakers as evaluate(..., groups=g), not in fit_params: "
+            "each fold's part is routed to the steps that request it. "
+            "Received: fit_params with a 'groups' key"
+        )
     jobs = (
         delayed(_fit_fold)(
             estimator,

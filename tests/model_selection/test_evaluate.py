@@ -168,3 +168,106 @@ def test_length_errors(ravdess_small_features):
         evaluate(_svm(), X[:-1], y)
     with pytest.raises(ValueError, match="groups must have one entry"):
         evaluate(_svm(), X, y, groups[:-1])
+
+
+@pytest.fixture
+def routing():
+    import sklearn
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        yield
+
+
+def _speaker_norm_pipe(mode):
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_ser.preprocessing import SpeakerNormalizer
+
+    norm = (
+        SpeakerNormalizer(mode=mode)
+        .set_fit_request(groups=True)
+        .set_transform_request(groups=True)
+    )
+    return Pipeline([norm, LogisticRegression(C=0.1, max_iter=2000)])
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_groups_are_routed_to_a_speaker_normalizer(
+    ravdess_small_features, routing, n_jobs
+):
+    """Each fold's speakers reach SpeakerNormalizer in fit and in predict."""
+    from sklearn.base import clone
+
+    from sklearn_ser.model_selection import get_protocol
+
+    X, y, groups, _ = ravdess_small_features
+    preds = {}
+    for mode in ("strict", "transductive"):
+        pipe = _speaker_norm_pipe(mode)
+        r = evaluate(pipe, X, y, groups, protocol="speaker-kfold", n_jobs=n_jobs)
+        # the same as fitting and predicting each fold by hand with its speakers
+        splits = get_protocol("speaker-kfold").split(X, y, groups)
+        for k, (tr, te) in enumerate(splits):
+            est = clone(pipe).fit(X[tr], y[tr], groups=groups[tr])
+            expected = est.predict(X[te], groups=groups[te])
+            np.testing.assert_array_equal(r.y_pred[r.fold_of == k], expected)
+            proba = est.predict_proba(X[te], groups=groups[te])
+            np.testing.assert_allclose(r.y_proba[r.fold_of == k], proba, atol=1e-9)
+        preds[mode] = r.y_pred
+    # transductive normalisation used the test speaker's own statistics
+    assert np.mean(preds["strict"] != preds["transductive"]) > 0.05
+
+
+def test_groups_reach_a_speaker_grouped_search_and_its_best_estimator(
+    ravdess_small_features, routing
+):
+    from sklearn.model_selection import GridSearchCV
+
+    from sklearn_ser.model_selection import InnerSpeakerKFold
+
+    X, y, groups, _ = ravdess_small_features
+    search = GridSearchCV(
+        _speaker_norm_pipe("transductive"),
+        {"logisticregression__C": [0.01, 1.0]},
+        cv=InnerSpeakerKFold(2),
+    )
+    r = evaluate(search, X, y, groups, protocol="speaker-kfold", return_estimators=True)
+    k = 0
+    test = r.folds[k]["test"]
+    best = r.estimators[k].best_estimator_
+    np.testing.assert_array_equal(
+        r.y_pred[r.fold_of == k], best.predict(X[test], groups=groups[test])
+    )
+
+
+def test_groups_reach_the_validation_part(ravdess_small_features, routing):
+    from sklearn_ser.preprocessing import SpeakerNormalizer
+
+    X, y, groups, _ = ravdess_small_features
+    _ValidationSpy.seen = []
+    norm = (
+        SpeakerNormalizer(mode="transductive")
+        .set_fit_request(groups=True)
+        .set_transform_request(groups=True)
+    )
+    r = evaluate(
+        Pipeline([norm, _ValidationSpy()]),
+        X,
+        y,
+        groups,
+        protocol="s2-random-65-10-25",
+        return_estimators=True,
+    )
+    ((Xv, _),) = _ValidationSpy.seen
+    val = r.folds[0]["validation"]
+    fitted = r.estimators[0].steps[0][1]
+    np.testing.assert_allclose(
+        Xv, fitted.transform(X[val], groups=groups[val]), rtol=1e-6
+    )
+    assert r.folds[0]["used_validation"]
+
+
+def test_groups_in_fit_params_is_an_error(ravdess_small_features):
+    X, y, groups, _ = ravdess_small_features
+    with pytest.raises(ValueError, match="evaluate\\(..., groups=g\\)"):
+        evaluate(_svm(), X, y, groups, fit_params={"groups": groups})
