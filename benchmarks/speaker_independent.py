@@ -202,19 +202,24 @@ def _classifier(kind, seed, balanced=True):
 
 def _tuned(steps, kind, profile, seed, balanced=True):
     """Pipeline(steps + classifier), C tuned by speaker-grouped inner CV."""
-    from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import Pipeline
+
+    pipe = Pipeline([*steps, ("clf", _classifier(kind, seed, balanced))])
+    return _search_c(pipe, "clf__C", GRIDS[profile][kind], seed)
+
+
+def _search_c(est, param, grid, seed):
+    """``est`` with ``param`` set to the one value of ``grid``, or a search over it
+    (speaker-grouped inner CV, balanced accuracy)."""
+    from sklearn.model_selection import GridSearchCV
 
     from sklearn_ser.model_selection import InnerSpeakerKFold
 
-    clf = _classifier(kind, seed, balanced)
-    pipe = Pipeline([*steps, ("clf", clf)])
-    grid = GRIDS[profile][kind]
     if len(grid) == 1:
-        return pipe.set_params(clf__C=grid[0])
+        return est.set_params(**{param: grid[0]})
     return GridSearchCV(
-        pipe,
-        {"clf__C": grid},
+        est,
+        {param: grid},
         cv=InnerSpeakerKFold(3, random_state=seed),
         scoring="balanced_accuracy",
         n_jobs=1,
@@ -278,23 +283,10 @@ def _tuned_head(kind, profile, seed, balanced=True):
     the training part holds no test speaker, so this stays strict and costs
     one PCA per outer fold instead of one per inner fit.
     """
-    from sklearn.model_selection import GridSearchCV
-
-    from sklearn_ser.model_selection import InnerSpeakerKFold
-
     clf = _classifier(kind, seed, balanced)
     if kind == "lda":
         return clf
-    grid = GRIDS[profile][kind]
-    if len(grid) == 1:
-        return clf.set_params(C=grid[0])
-    return GridSearchCV(
-        clf,
-        {"C": grid},
-        cv=InnerSpeakerKFold(3, random_state=seed),
-        scoring="balanced_accuracy",
-        n_jobs=1,
-    )
+    return _search_c(clf, "C", GRIDS[profile][kind], seed)
 
 
 def head(features, kind, norm=None, pca=None, balanced=True):
