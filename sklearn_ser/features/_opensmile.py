@@ -81,10 +81,14 @@ def opensmile_functionals(*, waves, sr, feature_set="eGeMAPSv02", n_jobs=None):
     _check_feature_set(feature_set)
     chunks = [waves[i : i + _CHUNK] for i in range(0, len(waves), _CHUNK)]
     if _needs_worker_process():
-        from joblib.externals.loky import get_reusable_executor
+        # joblib's own reusable process pool (the one Parallel(backend="loky")
+        # uses): loky's bare get_reusable_executor would create that shared
+        # pool without joblib's temporary-folder manager, and the next
+        # Parallel(n_jobs>1) in the process then fails with AttributeError.
+        from joblib.executor import get_memmapping_executor
 
         workers = max(1, n_jobs if n_jobs and n_jobs > 0 else 1)
-        executor = get_reusable_executor(max_workers=workers)
+        executor = get_memmapping_executor(workers)
         parts = list(
             executor.map(
                 _chunk_functionals,

@@ -86,6 +86,26 @@ def test_works_after_tensorflow_was_imported(few_ravdess, tmp_path):
     np.testing.assert_allclose(np.load(out), ref, rtol=1e-5, atol=1e-6)
 
 
+def test_worker_processes_leave_joblib_parallel_working(few_ravdess):
+    """The worker processes are joblib's own pool: a process pool made by
+    loky directly was reused by the next joblib.Parallel(n_jobs=2), which then
+    failed with AttributeError (seen in CI, in evaluate(n_jobs=2))."""
+    pytest.importorskip("tensorflow")
+    code = (
+        "import sys, tensorflow\n"
+        "from joblib import Parallel, delayed\n"
+        "from sklearn_ser.features import OpenSmileFunctionals\n"
+        "X = OpenSmileFunctionals(n_jobs=2).fit_transform(sys.argv[1:])\n"
+        "assert X.shape == (2, 88), X.shape\n"
+        "print(Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(4)))\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code, *few_ravdess[:2]], capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.strip().endswith("[0, 1, 2, 3]")
+
+
 def test_paths_equal_waveforms_and_n_jobs_does_not_matter(few_ravdess, tmp_path):
     est = OpenSmileFunctionals()
     by_path = est.fit_transform(few_ravdess)
