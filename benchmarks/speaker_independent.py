@@ -56,7 +56,13 @@ Adding rows
   ``predict(X, groups=speakers)``, each time passing ``groups`` only when the
   estimator consumes it (scikit-learn metadata routing is enabled; a
   ``GridSearchCV`` is unwrapped to its ``best_estimator_`` for prediction);
-- ``profiles``: the profiles the row runs in.
+- ``profiles``: the profiles the row runs in;
+- ``extra``: with True, every training part also holds the other corpus's
+  files of the emotions this corpus has (labels mapped with
+  ``TESS_TO_RAVDESS``, speakers prefixed with the corpus), through
+  :class:`sklearn_ser.augment.ExtraTrainingData`; such rows run on
+  ``emobox-ravdess`` and ``tess-loso`` only (cross-corpus already trains on
+  the other corpus).
 
 Another script can add rows and reuse the protocols, the loop and the table::
 
@@ -126,6 +132,9 @@ class Row:
     build: object = field(repr=False)
     description: str = ""
     profiles: tuple = ("quick", "paper")
+    #: the other corpus's speakers added to every training part
+    #: (:class:`sklearn_ser.augment.ExtraTrainingData`; single-corpus protocols)
+    extra: bool = False
 
 
 # --------------------------------------------------------------------------- #
@@ -312,15 +321,21 @@ def head(features, kind, norm=None, pca=None, balanced=True):
     return build
 
 
-def head_vote(members, norm=None):
+def head_vote(members, norm=None, self_training=False):
     """Row builder: soft vote of :func:`head` members, one per feature set.
 
     ``members``: list of (feature-set names, kind, pca). With ``norm`` the
     speaker normaliser runs once before the vote (column by column, so the
-    same as inside each member).
+    same as inside each member). With ``self_training`` (transductive rows
+    only) the vote is wrapped in
+    :class:`sklearn_ser.semi_supervised.TransductiveSelfTraining` with its
+    defaults fixed a priori (one round, the most confident half of the
+    test batch), after the normaliser.
     """
     from sklearn.ensemble import VotingClassifier
     from sklearn.pipeline import Pipeline
+
+    from sklearn_ser.semi_supervised import TransductiveSelfTraining
 
     def build(*, profile, blocks, seed):
         estimators = [
@@ -328,6 +343,8 @@ def head_vote(members, norm=None):
             for f, k, p in members
         ]
         vote = VotingClassifier(estimators, voting="soft")
+        if self_training:
+            vote = TransductiveSelfTraining(vote, fraction=0.5, n_rounds=1)
         if norm is None:
             return vote
         return Pipeline([("speaker", _normalizer(norm)), ("vote", vote)])
@@ -491,6 +508,17 @@ ROWS = {
         "the three-head vote fitted on the training files plus their 0.9x and "
         "1.1x speed-perturbed copies (training only)", _PAPER,
     ),
+    "compare-logreg + other corpus": Row(
+        "strict", ("compare",), single(("compare",), "logreg_large", pca=300),
+        "compare-logreg fitted on the training speakers plus the other corpus's "
+        "speakers (TESS's 2 under RAVDESS folds, RAVDESS's 24 under TESS folds)",
+        _PAPER, extra=True,
+    ),
+    "vote compare+egemaps+mfcc + other corpus": Row(
+        "strict", _ALL3, head_vote(_VOTE3),
+        "the three-head vote fitted on the training speakers plus the other "
+        "corpus's speakers", _PAPER, extra=True,
+    ),
     # ---- transductive ---------------------------------------------------
     "egemaps-logreg + speaker-norm": Row(
         "transductive", ("egemaps",),
@@ -528,6 +556,26 @@ ROWS = {
         "per-speaker standardisation, then the soft vote of the three LogRegs "
         "(ComParE C=0.001 fixed, eGeMAPS / MFCC C tuned)",
         _PAPER,
+    ),
+    "vote compare+egemaps+mfcc + speaker-norm + other corpus": Row(
+        "transductive", _ALL3, head_vote(_VOTE3, norm="transductive"),
+        "per-speaker standardisation (every speaker of both corpora with its own "
+        "statistics), the three-head vote fitted on the training speakers plus "
+        "the other corpus's speakers", _PAPER, extra=True,
+    ),
+    "vote compare+egemaps+mfcc + speaker-norm + self-training": Row(
+        "transductive", _ALL3,
+        head_vote(_VOTE3, norm="transductive", self_training=True),
+        "per-speaker standardisation, the three-head vote, then one round of "
+        "self-training on the test batch: refit with the most confident half "
+        "of the test files and their predicted labels (TransductiveSelfTraining)",
+        _PAPER,
+    ),
+    "vote compare+egemaps+mfcc + speaker-norm + other corpus + self-training": Row(
+        "transductive", _ALL3,
+        head_vote(_VOTE3, norm="transductive", self_training=True),
+        "the two rows above together: other corpus's speakers in every training "
+        "part, then self-training on the test batch", _PAPER, extra=True,
     ),
 }
 
@@ -633,6 +681,27 @@ def _find_search(est):
     return None
 
 
+def _other_corpus(data, corpus, inputs):
+    """(X, y, groups) of the other corpus's files whose emotion ``corpus``
+    has, labels in ``corpus``'s names, speakers prefixed with the corpus."""
+    from sklearn_ser.datasets import TESS_TO_RAVDESS
+
+    if corpus not in ("ravdess", "tess"):
+        raise ValueError(f"rows with extra=True need a single-corpus protocol, not {corpus!r}")
+    other = "tess" if corpus == "ravdess" else "ravdess"
+    mapping = (
+        TESS_TO_RAVDESS
+        if other == "tess"
+        else {v: k for k, v in TESS_TO_RAVDESS.items()}
+    )
+    d = data[other]
+    y = np.array([mapping.get(v, v) for v in d.y])
+    keep = np.isin(y, np.unique(data[corpus].y))
+    X = d.paths if inputs == "paths" else d.features(inputs)[0]
+    groups = np.array([f"{other}/{s}" for s in d.groups[keep]])
+    return X[keep], y[keep], groups
+
+
 def run_row(name, row, data, protocol, profile, seed=0, verbose=0):
     """Scores of one row on one protocol: per fold and mean ± std."""
     from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
@@ -646,10 +715,15 @@ def run_row(name, row, data, protocol, profile, seed=0, verbose=0):
     else:
         X, blocks = d.features(row.inputs)
     y, g = d.y, d.groups
+    extra = _other_corpus(data, corpus, row.inputs) if row.extra else None
     folds = []
     for k, (tr, te) in enumerate(get_protocol(proto).split(X, y, g)):
         t0 = time.perf_counter()
         est = row.build(profile=profile, blocks=blocks, seed=seed)
+        if extra is not None:
+            from sklearn_ser.augment import ExtraTrainingData
+
+            est = ExtraTrainingData(est, *extra)
         fit_kw = {"groups": g[tr]} if _consumes(est, "fit") else {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -874,6 +948,8 @@ def main(argv=None):
         }
         mine = {}
         for p in protocols:
+            if row.extra and PROTOCOLS[p][0] == "cross":
+                continue
             t0 = time.perf_counter()
             res = run_row(name, row, data, p, args.profile, verbose=args.verbose)
             mine[p] = (res, round(time.perf_counter() - t0, 1))
