@@ -146,6 +146,13 @@ SYSTEMS = {
             "sklearn",
         ),
         MerSystem(
+            "svm-select-tonal",
+            "svm-select's features + shape/modulation/rhythm statistics (616) + "
+            "key/mode clarity, tonnetz and harmonic change (51; _mer_tonal) -> "
+            "the same search (k and C by inner 3-fold CV)",
+            "sklearn",
+        ),
+        MerSystem(
             "crop-cnn",
             "log-Mel frames (96 bands, 46 ms hop) -> 1-D CNN (filters 32-64-64-128) "
             "on random 3-s crops (8 per clip), probabilities averaged over 10 "
@@ -264,6 +271,7 @@ def _svm_grid(inner_cv):
 # "all" (no selection) is offered since the grid's top, 3000, won every fold
 # of the first run.
 _SELECT_K = [300, 1000, 3000, "all"]
+_SELECT_SYSTEMS = ("svm-select", "svm-select-tonal")
 
 
 def _select_search(name, inner_cv):
@@ -273,7 +281,7 @@ def _select_search(name, inner_cv):
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
-    if name != "svm-select":
+    if name not in _SELECT_SYSTEMS:
         raise KeyError(name)
     clf, grid = SVC(kernel="rbf"), {"clf__C": [1.0, 3.0, 10.0]}
     pipe = Pipeline(
@@ -386,6 +394,12 @@ def _features_for(name, feats):
         return logmel_frames(feats)
     if name == "svm-select":
         return all_features(feats)
+    if name == "svm-select-tonal":
+        from _mer_tonal import shape_rhythm_features, tonal_features
+
+        return np.hstack(
+            [all_features(feats), shape_rhythm_features(feats), tonal_features(feats)]
+        )
     if name == "crop-cnn":
         return feats["logmel"].astype(np.float32)
     raise KeyError(name)
@@ -406,7 +420,7 @@ def fit_predict(system, X, y, groups, train, test, protocol, profile):
     settings = _settings(system, profile)
     if system.kind == "sklearn":
         fit_groups = groups[train] if protocol == "artist-10fold" else None
-        if system.name == "svm-select":
+        if system.name in _SELECT_SYSTEMS:
             model, best = _fit_select(
                 system.name, X[train], y[train], fit_groups, _inner_cv(protocol)
             )
