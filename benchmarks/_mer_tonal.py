@@ -34,8 +34,12 @@ CHROMA = slice(7, 19)
 #: modulation-frequency band edges (Hz)
 MOD_EDGES = (0.1, 0.5, 1, 1.5, 2, 3, 4, 5, 6.5, 8, 10.7)
 #: Krumhansl-Kessler probe-tone profiles, C major and C minor
-MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
-MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+MAJOR = np.array(
+    [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
+)
+MINOR = np.array(
+    [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]
+)
 
 
 def shape_rhythm_features(feats):
@@ -55,7 +59,9 @@ def shape_rhythm_features(feats):
     ).reshape(n, -1)
     flux = np.maximum(np.diff(mel, axis=1), 0).mean(axis=2)
     flux = flux - flux.mean(axis=1, keepdims=True)
-    auto = np.array([np.correlate(f, f, "full")[len(f) - 1 : len(f) + 63] for f in flux])
+    auto = np.array(
+        [np.correlate(f, f, "full")[len(f) - 1 : len(f) + 63] for f in flux]
+    )
     auto = auto / auto[:, :1]
     corr = np.array([np.corrcoef(g.T)[np.triu_indices(16, 1)] for g in groups])
     out = np.hstack(
@@ -78,7 +84,8 @@ def _key_correlations(chroma):
     key profiles rotated to each of the 12 tonics."""
 
     def z(a):
-        return (a - a.mean(axis=1, keepdims=True)) / (a.std(axis=1, keepdims=True) + 1e-9)
+        centred = a - a.mean(axis=1, keepdims=True)
+        return centred / (a.std(axis=1, keepdims=True) + 1e-9)
 
     return [
         z(chroma) @ z(np.stack([np.roll(p, r) for r in range(12)])).T / 12

@@ -687,7 +687,9 @@ def _other_corpus(data, corpus, inputs):
     from sklearn_ser.datasets import TESS_TO_RAVDESS
 
     if corpus not in ("ravdess", "tess"):
-        raise ValueError(f"rows with extra=True need a single-corpus protocol, not {corpus!r}")
+        raise ValueError(
+            f"rows with extra=True need a single-corpus protocol, not {corpus!r}"
+        )
     other = "tess" if corpus == "ravdess" else "ravdess"
     mapping = (
         TESS_TO_RAVDESS

@@ -6,8 +6,8 @@ imbalanced-learn's samplers, :class:`WaveformAugmenter` has ``fit_resample``
 and no ``transform``, so it can only change the data a model is fitted on.
 :class:`AugmentedClassifier` calls it inside ``fit`` and hands prediction
 data straight to the fitted estimator. :class:`ExtraTrainingData` adds a
-fixed labelled set (another corpus's speakers) to every fit. Spectrogram-level augmentation
-(SpecAugment masks, mixup) lives inside the networks
+fixed labelled set (another corpus's speakers) to every fit. Spectrogram-level
+augmentation (SpecAugment masks, mixup) lives inside the networks
 (:mod:`sklearn_ser.models`), where Keras applies it only when
 ``training=True``.
 

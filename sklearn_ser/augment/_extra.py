@@ -7,14 +7,9 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d
 
+from ..utils._groups import check_groups_shape, consumes_groups, groups_kw
+
 __all__ = ["ExtraTrainingData"]
-
-
-def _consumes_groups(est, method):
-    try:
-        return bool(est.get_metadata_routing().consumes(method, ["groups"]))
-    except AttributeError:
-        return False
 
 
 def _stack(a, b):
@@ -127,7 +122,7 @@ class ExtraTrainingData(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"drop them first. Received unknown labels: {unknown.tolist()}"
             )
         kw = {}
-        if groups is not None and _consumes_groups(self.estimator, "fit"):
+        if groups is not None and consumes_groups(self.estimator, "fit"):
             if self.extra_groups is None or len(self.extra_groups) != n_extra:
                 raise ValueError(
                     "estimator uses groups, so extra_groups must give one speaker "
@@ -135,7 +130,7 @@ class ExtraTrainingData(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                     f"{None if self.extra_groups is None else len(self.extra_groups)}"
                 )
             kw["groups"] = np.concatenate(
-                [np.asarray(groups), np.asarray(self.extra_groups)]
+                [check_groups_shape(groups, len(y)), np.asarray(self.extra_groups)]
             )
         if isinstance(X, (list, tuple)) or isinstance(self.extra_X, (list, tuple)):
             X_all = list(X) + list(self.extra_X)
@@ -152,21 +147,18 @@ class ExtraTrainingData(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.n_train_ = len(y) + n_extra
         return self
 
-    def _kw(self, method, groups):
-        if groups is not None and _consumes_groups(self.estimator_, method):
-            return {"groups": groups}
-        return {}
-
     def predict(self, X, groups=None):
         """Predict with the fitted estimator on ``X`` as given."""
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X, **self._kw("predict", groups))
+        kw = groups_kw(self.estimator_, "predict", groups)
+        return self.estimator_.predict(X, **kw)
 
     @available_if(_inner_has("predict_proba"))
     def predict_proba(self, X, groups=None):
         """Class probabilities from the fitted estimator on ``X`` as given."""
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X, **self._kw("predict_proba", groups))
+        kw = groups_kw(self.estimator_, "predict_proba", groups)
+        return self.estimator_.predict_proba(X, **kw)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

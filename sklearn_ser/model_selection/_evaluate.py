@@ -5,7 +5,6 @@ import time
 import warnings
 
 import numpy as np
-from sklearn import get_config
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline as _SkPipeline
@@ -13,6 +12,8 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..metrics import score_all
+from ..utils._groups import consumes_groups as _consumes_groups
+from ..utils._groups import groups_kw as _groups_kw
 from ._protocols import Protocol, get_protocol
 from ._result import EvaluationResult
 
@@ -23,29 +24,6 @@ def _final_step(estimator):
     if isinstance(estimator, _SkPipeline):
         return estimator.steps[-1][1]
     return estimator
-
-
-def _consumes_groups(estimator, method):
-    """Whether ``estimator`` requests ``groups`` in ``method``.
-
-    Only with scikit-learn's metadata routing enabled
-    (``sklearn.set_config(enable_metadata_routing=True)``), the way a
-    :class:`~sklearn_ser.preprocessing.SpeakerNormalizer` asks for speakers.
-    """
-    if not get_config().get("enable_metadata_routing", False):
-        return False
-    try:
-        routing = estimator.get_metadata_routing()
-        return "groups" in routing.consumes(method=method, params={"groups"})
-    except (AttributeError, TypeError, ValueError):
-        return False
-
-
-def _groups_kw(estimator, method, groups):
-    """``{"groups": groups}`` when ``estimator`` requests them in ``method``."""
-    if groups is None or not _consumes_groups(estimator, method):
-        return {}
-    return {"groups": groups}
 
 
 def _predictor(estimator):

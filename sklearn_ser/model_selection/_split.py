@@ -28,6 +28,7 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import check_random_state
 
+from ..utils._groups import check_groups_shape
 from ..utils._moved import moved_names
 from ..utils._validation import to_builtin
 
@@ -68,13 +69,7 @@ def _check_groups(groups, n_samples):
             "This splitter is speaker-independent and needs groups (one speaker "
             "id per sample). Received: groups=None"
         )
-    groups = np.asarray(groups)
-    if groups.shape != (n_samples,):
-        raise ValueError(
-            f"groups must have one speaker id per sample ({n_samples}). "
-            f"Received: groups with shape {groups.shape}"
-        )
-    return groups
+    return check_groups_shape(groups, n_samples)
 
 
 def _n_samples(X, y, groups):

@@ -15,6 +15,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ..utils._groups import check_groups_shape
+
 __all__ = ["SpeakerNormalizer", "UtteranceCMVN"]
 
 _MODES = ("strict", "transductive")
@@ -46,13 +48,7 @@ def _check_groups(groups, n, mode):
             "groups=True), and pass groups to fit/predict (or params={'groups': "
             f"g}} in cross_validate). Received: groups=None (mode={mode!r})"
         )
-    groups = np.asarray(groups)
-    if groups.shape != (n,):
-        raise ValueError(
-            f"groups must have one speaker id per sample ({n}). "
-            f"Received: groups with shape {groups.shape}"
-        )
-    return groups
+    return check_groups_shape(groups, n)
 
 
 class SpeakerNormalizer(TransformerMixin, BaseEstimator):

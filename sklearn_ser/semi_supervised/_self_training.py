@@ -9,15 +9,9 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d
 
+from ..utils._groups import check_groups_shape, consumes_groups, groups_kw
+
 __all__ = ["TransductiveSelfTraining"]
-
-
-def _consumes_groups(est, method):
-    """Whether ``est.<method>`` asks for ``groups`` (metadata routing)."""
-    try:
-        return bool(est.get_metadata_routing().consumes(method, ["groups"]))
-    except AttributeError:
-        return False
 
 
 def _rows(X):
@@ -115,9 +109,7 @@ class TransductiveSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.n_rounds = n_rounds
 
     def _fit_clone(self, X, y, groups):
-        kw = {}
-        if groups is not None and _consumes_groups(self.estimator, "fit"):
-            kw["groups"] = groups
+        kw = groups_kw(self.estimator, "fit", groups)
         return clone(self.estimator).fit(X, y, **kw)
 
     def fit(self, X, y, groups=None):
@@ -136,35 +128,26 @@ class TransductiveSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         """
         self._validate_params()
         X, y = _rows(X), column_or_1d(y, warn=True)
-        if groups is not None and len(groups) != _num_samples(X):
-            raise ValueError(
-                f"groups must have one speaker id per sample ({_num_samples(X)}). "
-                f"Received: {len(groups)} ids"
-            )
+        if groups is not None:
+            groups = check_groups_shape(groups, _num_samples(X))
         self.estimator_ = self._fit_clone(X, y, groups)
         self.classes_ = self.estimator_.classes_
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
-        self._train = (X, y, None if groups is None else np.asarray(groups))
+        self._train = (X, y, groups)
         return self
 
     def _check_predict_groups(self, X, groups):
         n = _num_samples(X)
         if groups is None:
-            if self._train[2] is not None and _consumes_groups(self.estimator, "fit"):
+            if self._train[2] is not None and consumes_groups(self.estimator, "fit"):
                 raise ValueError(
                     "estimator was fitted with groups, so predict needs the test "
                     "rows' speaker ids too (groups=...) to refit on pseudo-labels. "
                     "Received: groups=None"
                 )
             return None
-        groups = np.asarray(groups)
-        if groups.shape != (n,):
-            raise ValueError(
-                f"groups must have one speaker id per sample ({n}). "
-                f"Received: groups with shape {groups.shape}"
-            )
-        return groups
+        return check_groups_shape(groups, n)
 
     def predict_proba(self, X, groups=None):
         """Class probabilities for the batch ``X`` after self-training on it.
@@ -203,7 +186,10 @@ class TransductiveSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         return proba
 
     def predict(self, X, groups=None):
-        """Labels for the batch ``X`` after self-training on it (see :meth:`predict_proba`)."""
+        """Labels for the batch ``X`` after self-training on it.
+
+        See :meth:`predict_proba`.
+        """
         proba = self.predict_proba(X, groups=groups)
         return self.classes_[proba.argmax(axis=1)]
 

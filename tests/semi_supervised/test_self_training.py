@@ -39,9 +39,8 @@ def _blobs(rng, n=40, shift=0.0):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")
 def test_check_estimator_fails_only_subset_invariance():
     """Its predictions depend on the batch by design; every other check passes."""
-    from sklearn.utils.estimator_checks import check_estimator
-
     from sklearn.naive_bayes import GaussianNB
+    from sklearn.utils.estimator_checks import check_estimator
 
     # GaussianNB: every prediction refits, and it refits in milliseconds
     results = check_estimator(TransductiveSelfTraining(GaussianNB()), on_fail=None)
@@ -68,6 +67,22 @@ def test_refit_adds_the_most_confident_fraction_with_predicted_labels(rng):
     assert first[picked].max(1).min() >= first[rest].max(1).max()
 
 
+def test_pseudo_labelled_rows_keep_their_speaker(rng):
+    X, y = _blobs(rng)
+    g = np.repeat(["s1", "s2"], len(y) // 2)
+    Xt, _ = _blobs(rng, n=6, shift=0.5)
+    gt = np.repeat(["new1", "new2"], len(Xt) // 2)
+    _Recorder.calls = []
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = _Recorder().set_fit_request(groups=True)
+        clf = TransductiveSelfTraining(inner, fraction=0.5).fit(X, y, groups=g)
+        first = clf.estimator_.predict_proba(Xt)
+        clf.predict(Xt, groups=gt)
+    picked = np.argsort(-first.max(1), kind="stable")[: len(Xt) // 2]
+    np.testing.assert_array_equal(_Recorder.calls[0][2], g)
+    np.testing.assert_array_equal(_Recorder.calls[1][2], np.r_[g, gt[picked]])
+
+
 def test_predict_leaves_the_fitted_estimator_alone_and_repeats(rng):
     X, y = _blobs(rng)
     Xt, _ = _blobs(rng, n=20, shift=0.8)
@@ -88,7 +103,9 @@ def test_zero_rounds_is_the_inner_estimator(rng):
     np.testing.assert_array_equal(clf.predict_proba(Xt), ref.predict_proba(Xt))
 
 
-@pytest.mark.parametrize("bad", [{"fraction": 0.0}, {"fraction": 1.5}, {"n_rounds": -1}])
+@pytest.mark.parametrize(
+    "bad", [{"fraction": 0.0}, {"fraction": 1.5}, {"n_rounds": -1}]
+)
 def test_invalid_parameters_are_named(rng, bad):
     X, y = _blobs(rng)
     with pytest.raises(ValueError, match=next(iter(bad))):
@@ -103,7 +120,7 @@ def test_estimator_without_predict_proba_is_refused(rng):
         TransductiveSelfTraining(LinearSVC()).fit(X, y)
 
 
-def test_groups_route_to_a_grouped_search_and_pseudo_rows_keep_their_speaker(rng):
+def test_groups_route_to_a_grouped_search_and_through_a_pipeline(rng):
     X, y = _blobs(rng, n=30)
     g = np.tile(["s1", "s2", "s3"], 20)
     Xt, _ = _blobs(rng, n=8, shift=0.3)
@@ -136,7 +153,7 @@ def test_lists_of_waveforms_of_different_lengths(rng):
     """X as audio: the refit stacks the training list and the picked waveforms."""
     lengths = rng.integers(50, 200, size=60)
     y = np.r_[["a"] * 30, ["b"] * 30]
-    X = [rng.normal(loc=0.0 if lab == "a" else 1.0, size=n) for lab, n in zip(y, lengths)]
+    X = [rng.normal(loc=float(lab == "b"), size=n) for lab, n in zip(y, lengths)]
     stats = FunctionTransformer(lambda W: np.array([[w.mean(), w.std()] for w in W]))
     pipe = make_pipeline(stats, StandardScaler(), LogisticRegression())
     clf = TransductiveSelfTraining(pipe).fit(X, y)
