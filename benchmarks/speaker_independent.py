@@ -135,6 +135,8 @@ class Row:
     #: the other corpus's speakers added to every training part
     #: (:class:`sklearn_ser.augment.ExtraTrainingData`; single-corpus protocols)
     extra: bool = False
+    #: run only these fold indices (None: all); for rows too slow for all
+    folds: tuple = None
 
 
 # --------------------------------------------------------------------------- #
@@ -415,6 +417,26 @@ def augmented(base_inputs, builder, rates=(0.9, 1.1)):
     return inputs, build
 
 
+def registered(name, n_jobs=1):
+    """Row builder: the registry pipeline ``name`` on audio paths, every
+    feature extractor with ``n_jobs`` (results do not depend on it)."""
+
+    def build(*, profile, blocks, seed):
+        from sklearn_ser.pipelines import get_pipeline
+
+        pipe = get_pipeline(name, random_state=seed)
+        params = pipe.get_params()
+        jobs = {
+            f"{owner}__n_jobs": n_jobs
+            for owner, est in params.items()
+            if type(est).__module__.startswith("sklearn_ser.features")
+            and "n_jobs" in est.get_params()
+        }
+        return pipe.set_params(**jobs)
+
+    return build
+
+
 def mfcc_svm_baseline(*, profile, blocks, seed):
     """The registered ``mfcc-svm`` system: 40 mean MFCCs -> scaler -> SVC (RBF, C=1)."""
     from sklearn.compose import ColumnTransformer
@@ -518,6 +540,13 @@ ROWS = {
         "strict", _ALL3, head_vote(_VOTE3),
         "the three-head vote fitted on the training speakers plus the other "
         "corpus's speakers", _PAPER, extra=True,
+    ),
+    "registered compare-vote-speed (EmoBox fold 1 only)": Row(
+        "strict", "paths", registered("compare-vote-speed", n_jobs=2),
+        "get_pipeline('compare-vote-speed') fitted on the audio files of EmoBox "
+        "fold 1 (test actors 1, 11, 20, 21; the vote's row has 0.590 there): "
+        "speed-perturbed copies made and all features extracted inside the "
+        "pipeline", _PAPER, folds=(0,),
     ),
     # ---- transductive ---------------------------------------------------
     "egemaps-logreg + speaker-norm": Row(
@@ -720,6 +749,8 @@ def run_row(name, row, data, protocol, profile, seed=0, verbose=0):
     extra = _other_corpus(data, corpus, row.inputs) if row.extra else None
     folds = []
     for k, (tr, te) in enumerate(get_protocol(proto).split(X, y, g)):
+        if row.folds is not None and k not in row.folds:
+            continue
         t0 = time.perf_counter()
         est = row.build(profile=profile, blocks=blocks, seed=seed)
         if extra is not None:

@@ -361,6 +361,37 @@ def test_pipeline_registry_entries_build_and_point_at_real_protocols():
         get_pipeline("x")
 
 
+def test_compare_vote_speed_is_the_benchmarks_best_strict_row():
+    """The registered pipeline has the row's parts: three LogReg heads on
+    ComParE (PCA <= 300, C=0.001), eGeMAPS and MFCC statistics, soft voting,
+    0.9x / 1.1x speed-perturbed copies at fit time only."""
+    from sklearn_ser.augment import AugmentedClassifier, SpeedPerturbation
+    from sklearn_ser.pipelines import get_pipeline
+
+    pipe = get_pipeline("compare-vote-speed", random_state=3)
+    assert isinstance(pipe, AugmentedClassifier)
+    assert isinstance(pipe.augmenter, SpeedPerturbation)
+    assert tuple(pipe.augmenter.rates) == (0.9, 1.1)
+    vote = pipe.estimator
+    assert vote.voting == "soft"
+    members = dict(vote.estimators)
+    assert list(members) == ["compare", "egemaps", "mfcc"]
+    params = pipe.get_params()
+    assert params["estimator__compare__opensmilefunctionals__feature_set"] == (
+        "ComParE_2016"
+    )
+    assert params["estimator__compare__cappedpca__n_components"] == 300
+    assert params["estimator__compare__cappedpca__random_state"] == 3
+    assert params["estimator__compare__logisticregression__C"] == 0.001
+    assert params["estimator__egemaps__opensmilefunctionals__feature_set"] == (
+        "eGeMAPSv02"
+    )
+    for head in ("compare", "egemaps", "mfcc"):
+        assert params[f"estimator__{head}__logisticregression__class_weight"] == (
+            "balanced"
+        )
+
+
 def test_keras_pipelines_build():
     pytest.importorskip("tensorflow")
     from sklearn_ser.pipelines import get_pipeline, list_pipelines

@@ -16,6 +16,7 @@ Importing this subpackage imports neither TensorFlow nor audiomentations
 """
 
 from ._extra import ExtraTrainingData
+from ._speed import SpeedPerturbation
 from ._waveform import (
     AugmentedClassifier,
     WaveformAugmenter,
@@ -26,6 +27,7 @@ from ._waveform import (
 __all__ = [
     "AugmentedClassifier",
     "ExtraTrainingData",
+    "SpeedPerturbation",
     "WaveformAugmenter",
     "babble_noise",
     "speed_perturb",
