@@ -413,9 +413,10 @@ _SPECS = [
         "emobox-ravdess",
         False,
         _opensmile_logreg("ComParE_2016", C=0.001, n_components=300),
-        "The best strict system (nothing computed from test speakers) of "
-        "benchmarks/speaker_independent.py, with the same fixed C=0.001. "
-        "Needs the opensmile extra.",
+        "The best strict single-feature-set system (nothing computed from test "
+        "speakers) of benchmarks/speaker_independent.py, with the same fixed "
+        "C=0.001; the quickstart's and `sklearn-ser train`'s default. Needs the "
+        "opensmile extra.",
     ),
     PipelineSpec(
         "compare-vote-speed",
@@ -429,7 +430,7 @@ _SPECS = [
         "The best strict row of benchmarks/speaker_independent.py (there with "
         "eGeMAPS / MFCC C tuned by inner CV; here fixed at 0.1, their usual "
         "choice). Training extracts three feature sets from three copies of every "
-        "file: about five times compare-logreg's time. Needs the opensmile extra.",
+        "file: about 4 times compare-logreg's training time. Needs the opensmile extra.",
     ),
 ]
 _REGISTRY = {s.name: s for s in _SPECS}

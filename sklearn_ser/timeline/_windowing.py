@@ -17,19 +17,48 @@ from ._vad import EnergyVAD
 __all__ = ["pipeline_rate"]
 
 
+def _readers(est):
+    """The estimators that read ``est``'s audio: a Pipeline's first step, the
+    inner estimator of a meta-estimator (e.g. ``AugmentedClassifier``), every
+    member of an ensemble (e.g. ``VotingClassifier``)."""
+    steps = getattr(est, "steps", None)
+    if steps:
+        return _readers(steps[0][1])
+    if hasattr(est, "sr"):
+        return [est]
+    inner = getattr(est, "estimator_", None) or getattr(est, "estimator", None)
+    if inner is not None and hasattr(inner, "fit"):
+        return _readers(inner)
+    members = getattr(est, "estimators_", None) or getattr(est, "estimators", None)
+    if isinstance(members, list | tuple) and members:
+        return [
+            r
+            for m in members
+            for r in _readers(m[1] if isinstance(m, tuple) else m)
+        ]
+    return [est]
+
+
 def pipeline_rate(pipeline):
     """The sampling rate a fitted pipeline expects: its first step's ``sr``.
 
-    Raises ``ValueError`` when the first step has no ``sr``.
+    The first step is looked for inside meta-estimators and ensembles too;
+    their members must agree. Raises ``ValueError`` when no first step has an
+    ``sr``, or when they differ.
     """
-    steps = getattr(pipeline, "steps", None)
-    first = steps[0][1] if steps else pipeline
-    sr = getattr(first, "sr", None)
-    if isinstance(sr, numbers.Integral) and not isinstance(sr, bool) and sr > 0:
-        return int(sr)
+    readers = _readers(pipeline)
+    rates = {getattr(r, "sr", None) for r in readers}
+    if len(rates) == 1:
+        sr = rates.pop()
+        if isinstance(sr, numbers.Integral) and not isinstance(sr, bool) and sr > 0:
+            return int(sr)
+    names = ", ".join(
+        f"{type(r).__name__}(sr={getattr(r, 'sr', None)!r})" for r in readers
+    )
     raise ValueError(
-        "Cannot tell the pipeline's sampling rate: its first step has no `sr`. "
-        f"Pass sr=... explicitly. Received: first step {type(first).__name__}"
+        "Cannot tell the pipeline's sampling rate: its first step has no `sr`, or "
+        "its members' first steps disagree. Pass sr=... explicitly. Received: "
+        f"first step {names}"
     )
 
 

@@ -323,3 +323,28 @@ def test_cli_predict_pools_and_says_so(tess_model, tmp_path, tess_split):
     # the pooled file says so on its own line; the short clip has nothing to say
     assert "labelled from all" in lines[0] and "timeline" in lines[0]
     assert "labelled from all" not in lines[1]
+
+
+def test_pipeline_rate_looks_inside_meta_estimators_and_ensembles():
+    """A saved compare-vote-speed model (AugmentedClassifier around a
+    VotingClassifier of feature pipelines) reads audio at its members' rate."""
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_ser import Pipeline
+    from sklearn_ser.augment import AugmentedClassifier, SpeedPerturbation
+    from sklearn_ser.features import LMFB, MFCC, FrameStats
+    from sklearn_ser.timeline._windowing import pipeline_rate
+
+    def head(step):
+        return Pipeline([step, FrameStats(), LogisticRegression()])
+
+    vote = VotingClassifier(
+        [("a", head(MFCC(sr=8000))), ("b", head(LMFB(sr=8000)))], voting="soft"
+    )
+    assert pipeline_rate(AugmentedClassifier(vote, SpeedPerturbation())) == 8000
+    vote.set_params(b__lmfb__sr=16000)
+    with pytest.raises(ValueError, match=r"MFCC\(sr=8000\), LMFB\(sr=16000\)"):
+        pipeline_rate(vote)
+    with pytest.raises(ValueError, match="LogisticRegression"):
+        pipeline_rate(LogisticRegression())
