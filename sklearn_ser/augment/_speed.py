@@ -6,9 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
-from ..io import as_waveforms, fix_length
-from ..utils._groups import check_groups_shape
-from ._waveform import speed_perturb
+from ._waveform import in_layout_of, resample_inputs, speed_perturb
 
 __all__ = ["SpeedPerturbation"]
 
@@ -79,22 +77,12 @@ class SpeedPerturbation(BaseEstimator):
                 "rates must be one or more positive speed factors. "
                 f"Received: rates={self.rates!r}"
             )
-        two_d = isinstance(X, np.ndarray) and X.ndim == 2
-        waves = as_waveforms(X, self.sr)
-        y = np.asarray(y)
-        n = len(waves)
-        if y.shape[0] != n:
-            raise ValueError(
-                f"X and y have different lengths. Received: len(X)={n}, "
-                f"len(y)={y.shape[0]}"
-            )
-        if groups is not None:
-            check_groups_shape(groups, n)
+        waves, y, _ = resample_inputs(X, y, groups, self.sr)
         out = list(waves)
         for rate in rates:
             out.extend(speed_perturb(y=w, rate=rate) for w in waves)
-        if two_d:
-            out = np.stack([fix_length(w, X.shape[1]) for w in out]).astype(np.float32)
+        out = in_layout_of(X, out)
+        n = len(waves)
         self.sample_indices_ = np.tile(np.arange(n), 1 + len(rates))
         self.n_features_in_ = 1
         return out, y[self.sample_indices_]

@@ -21,6 +21,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ..io import as_waveforms, fix_length
+from ..utils._groups import check_groups_shape
 
 __all__ = [
     "AugmentedClassifier",
@@ -56,6 +57,29 @@ def speed_perturb(*, y, rate, max_denominator=20):
     if frac == 1:
         return y.copy()
     return resample_poly(y, frac.denominator, frac.numerator).astype(np.float32)
+
+
+def resample_inputs(X, y, groups, sr):
+    """``(waveforms, y, groups)`` of a resampler's input, lengths checked."""
+    waves = as_waveforms(X, sr)
+    y = np.asarray(y)
+    n = len(waves)
+    if y.shape[0] != n:
+        raise ValueError(
+            f"X and y have different lengths. Received: len(X)={n}, "
+            f"len(y)={y.shape[0]}"
+        )
+    if groups is not None:
+        groups = check_groups_shape(groups, n)
+    return waves, y, groups
+
+
+def in_layout_of(X, out):
+    """``out`` (a list of waveforms) as a 2-D array of ``X``'s width when ``X``
+    is a 2-D array, else as it is."""
+    if isinstance(X, np.ndarray) and X.ndim == 2:
+        return np.stack([fix_length(w, X.shape[1]) for w in out]).astype(np.float32)
+    return out
 
 
 def babble_noise(*, y, others, snr_db):
@@ -263,22 +287,8 @@ class WaveformAugmenter(BaseEstimator):
         self._validate_params()
         ranges = self._ranges()
         tfm = self._audiomentations(ranges)
-        two_d = isinstance(X, np.ndarray) and X.ndim == 2
-        waves = as_waveforms(X, self.sr)
-        y = np.asarray(y)
+        waves, y, groups = resample_inputs(X, y, groups, self.sr)
         n = len(waves)
-        if y.shape[0] != n:
-            raise ValueError(
-                f"X and y have different lengths. Received: len(X)={n}, "
-                f"len(y)={y.shape[0]}"
-            )
-        if groups is not None:
-            groups = np.asarray(groups)
-            if groups.shape[0] != n:
-                raise ValueError(
-                    f"groups must have one entry per sample ({n}). "
-                    f"Received: len(groups)={groups.shape[0]}"
-                )
         rng = check_random_state(self.random_state)
         # one seed for the global generators audiomentations uses
         am_seed = int(rng.randint(0, 2**31 - 1))
@@ -287,9 +297,7 @@ class WaveformAugmenter(BaseEstimator):
             for _ in range(self.n_copies):
                 for i in range(n):
                     out.append(self._augment_one(i, waves, groups, ranges, tfm, rng))
-        if two_d:
-            width = X.shape[1]
-            out = np.stack([fix_length(w, width) for w in out]).astype(np.float32)
+        out = in_layout_of(X, out)
         self.sample_indices_ = np.tile(np.arange(n), 1 + self.n_copies)
         self.n_features_in_ = 1
         return out, y[self.sample_indices_]
