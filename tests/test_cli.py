@@ -674,3 +674,110 @@ def test_stderr_filter_drops_only_tensorflow_noise():
     ]
     assert all(_TF_NOISE.match(x) for x in noise)
     assert not any(_TF_NOISE.match(x) for x in kept)
+
+
+@pytest.fixture(scope="module")
+def enrol_model(tmp_path_factory):
+    """compare-vote-enrol trained on six of the sample's eight actors."""
+    out = tmp_path_factory.mktemp("enrol") / "enrol.joblib"
+    argv = ["train", "--corpus", "sample", "--pipeline", "compare-vote-enrol",
+            "--speakers", "1,2,3,4,5,6", "--protocol", "all", "--out", str(out),
+            "-q"]  # fmt: skip
+    assert main(argv) == 0
+    return out
+
+
+def _sample_files(actor):
+    bunch = load_sample()
+    return [str(f) for f, g in zip(bunch.filenames, bunch.groups) if g == actor]
+
+
+def _predict_json(capsys, *argv):
+    rc = main(["predict", "--json", *argv])
+    captured = capsys.readouterr()
+    recs = [json.loads(ln) for ln in captured.out.splitlines()]
+    return rc, {r["file"]: r for r in recs}, captured.err
+
+
+def test_enrolment_model_adapts_to_all_files_of_the_speaker(enrol_model, capsys):
+    """``predict --speaker``: the new voice's files are standardised with
+    their own statistics and self-trained on as one batch, so a file's
+    probabilities depend on the speaker's other files; a file alone falls
+    back to the typical training speaker (said on stderr)."""
+    files = _sample_files("Actor_07")
+    rc, batch, err = _predict_json(capsys, str(enrol_model), *files, "--speaker", "me")
+    assert rc == 0
+    assert list(batch) == files
+    assert "speaker me: 15 file(s), standardised with its own statistics" in err
+    rc, alone, err = _predict_json(capsys, str(enrol_model), files[0], "--speaker", "me")
+    assert rc == 0
+    assert "one file: standardised with the typical training speaker" in err
+    p_batch = np.array(list(batch[files[0]]["probabilities"].values()))
+    p_alone = np.array(list(alone[files[0]]["probabilities"].values()))
+    assert np.abs(p_batch - p_alone).max() > 1e-3
+    # two speakers in one call: each is adapted with its own files only
+    both = files + _sample_files("Actor_08")
+    rc, mixed, err = _predict_json(
+        capsys, str(enrol_model), *both, r"--speaker-regex=-(\d\d)$"
+    )
+    assert rc == 0
+    assert "speaker 07: 15 file(s)" in err and "speaker 08: 15 file(s)" in err
+    assert set(mixed) == set(both)
+
+
+def test_enrolment_model_needs_the_speaker(enrol_model, trained, capsys):
+    files = _sample_files("Actor_07")[:3]
+    assert main(["predict", str(enrol_model), *files]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--speaker NAME" in err[0] and "--speaker-regex" in err[0]
+    assert main(["predict", str(enrol_model), *files, "--speaker-regex", "zz(x)"]) == 1
+    err = capsys.readouterr().err
+    assert files[0] in err and "does not match the file name" in err
+    # a model that does not adapt says so instead of ignoring the flag
+    assert main(["predict", str(trained), *files, "--speaker", "me"]) == 1
+    err = capsys.readouterr().err
+    assert "--speaker" in err and "does not adapt to speakers" in err
+
+
+def test_enrolment_pipeline_needs_speakers_to_train(folder_corpus, tmp_path):
+    out = str(tmp_path / "m.joblib")
+    r = _cli("train", "--corpus", "folder", "--data-home", str(folder_corpus),
+             "--pipeline", "compare-vote-enrol", "--protocol", "all",
+             "--out", out, "-q")  # fmt: skip
+    assert r.returncode == 1
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and "adapts to each speaker" in err[0]
+    assert "--speaker-regex" in err[0]
+
+
+def test_compare_vote_enrol_heads_read_their_own_feature_block():
+    """The vote's column blocks tile the feature union exactly: ComParE,
+    eGeMAPS, then MFCC mean + std, measured on real clips."""
+    import sklearn
+
+    from sklearn_ser.pipelines import get_pipeline, list_pipelines
+    from sklearn_ser.preprocessing import SpeakerNormalizer
+    from sklearn_ser.semi_supervised import TransductiveSelfTraining
+
+    assert list_pipelines()["compare-vote-enrol"].adapts_to_speaker
+    assert not list_pipelines()["compare-vote-speed"].adapts_to_speaker
+    pipe = get_pipeline("compare-vote-enrol")
+    union = pipe.named_steps["features"]
+    width = union.fit_transform(np.asarray(load_sample().filenames[:2])).shape[1]
+    vote = pipe.named_steps["selftraining"].estimator
+    blocks = {}
+    for name, head in vote.estimators:
+        ((_, _, block),) = head.steps[0][1].transformers
+        blocks[name] = block
+    assert list(blocks) == ["compare", "egemaps", "mfcc"]
+    assert blocks["compare"].start == 0 and blocks["mfcc"].stop == width
+    assert blocks["egemaps"].start == blocks["compare"].stop
+    assert blocks["mfcc"].start == blocks["egemaps"].stop
+    assert blocks["egemaps"].stop - blocks["egemaps"].start == 88
+    assert isinstance(pipe.named_steps["speaker"], SpeakerNormalizer)
+    assert pipe.named_steps["speaker"].mode == "transductive"
+    assert isinstance(pipe.named_steps["selftraining"], TransductiveSelfTraining)
+    with sklearn.config_context(enable_metadata_routing=True):
+        routing = pipe.get_metadata_routing()
+        assert "groups" in routing.consumes("fit", {"groups"})
+        assert "groups" in routing.consumes("predict", {"groups"})

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from ..datasets._registry import list_corpora
-from ._data import _prepare, _quiet
+from ._data import _adapts, _prepare, _quiet, _routing
 from ._output import _log
 
 
@@ -18,6 +18,11 @@ def _cmd_list(args):
     print("pipelines:")
     for name, spec in list_pipelines().items():
         print(f"  {name:<24} {spec.paper}  {spec.description}")
+        if spec.adapts_to_speaker:
+            print(
+                f"  {'':<24}     adapts to speakers: give predict --speaker "
+                "(all files of one person) or --speaker-regex"
+            )
         print(
             f"  {'':<24}     protocols: paper={spec.protocol}, "
             f"speaker={spec.speaker_protocol}"
@@ -40,6 +45,12 @@ def _cmd_list(args):
 
 
 def _cmd_train(args):
+    pipe, proto, X, y, groups = _prepare(args, out_is_dir=False)
+    with _routing(_adapts(args)):
+        return _train(args, pipe, proto, X, y, groups)
+
+
+def _train(args, pipe, proto, X, y, groups):
     from .._persistence import save_model
     from ..metrics import classification_table, score_all
     from ..model_selection import (
@@ -48,7 +59,7 @@ def _cmd_train(args):
         predict_with_proba,
     )
 
-    pipe, proto, X, y, groups = _prepare(args, out_is_dir=False)
+    adapts = _adapts(args)
     meta = {
         "corpus": args.corpus,
         "pipeline": args.pipeline,
@@ -59,7 +70,7 @@ def _cmd_train(args):
     t0 = time.perf_counter()
     if proto == "all":
         _log(args, f"training {args.pipeline} on all {len(y)} files")
-        pipe.fit(X, y)
+        pipe.fit(X, y, **({"groups": groups} if adapts else {}))
         table = None
     else:
         protocol = get_protocol(proto, random_state=args.seed)
@@ -73,10 +84,20 @@ def _cmd_train(args):
             + (f" ({len(val)} validation)" if len(val) else "")
             + f", {len(test)} held out ({proto})",
         )
+        g = {"groups": groups[train]} if adapts else {}
+        g_val = groups[val] if adapts and len(val) else None
         fit_with_validation(
-            pipe, X[train], y[train], X[val] if len(val) else None, y[val]
+            pipe,
+            X[train],
+            y[train],
+            X[val] if len(val) else None,
+            y[val],
+            groups_val=g_val,
+            **g,
         )
-        y_pred, proba = predict_with_proba(pipe, X[test])
+        y_pred, proba = predict_with_proba(
+            pipe, X[test], groups=groups[test] if adapts else None
+        )
         scores = score_all(
             y[test], y_pred, proba, labels=pipe.classes_ if proba is not None else None
         )
@@ -99,10 +120,17 @@ def _cmd_train(args):
 
 
 def _cmd_evaluate(args):
+    pipe, proto, X, y, groups = _prepare(args, out_is_dir=True)
+    with _routing(_adapts(args)):
+        result = _evaluate(args, pipe, proto, X, y, groups)
+    _write_evaluation(args, result)
+    return 0
+
+
+def _evaluate(args, pipe, proto, X, y, groups):
     from ..model_selection import evaluate
 
-    pipe, proto, X, y, groups = _prepare(args, out_is_dir=True)
-    result = evaluate(
+    return evaluate(
         pipe,
         X,
         y,
@@ -112,6 +140,9 @@ def _cmd_evaluate(args):
         verbose=0 if args.quiet else 1,
         random_state=args.seed,
     )
+
+
+def _write_evaluation(args, result):
     print(result.summary())
     print()
     print(result.table().to_text())
@@ -137,4 +168,3 @@ def _cmd_evaluate(args):
         os.path.basename(p) for p in written.values()
     ]
     print(f"\nwrote {', '.join(files)} into {args.out}")
-    return 0

@@ -21,6 +21,7 @@ def _prepare(args, *, out_is_dir):
     proto = _protocol_name(args, spec)
     X, y, groups = _load_corpus(args)
     _check_speakers(args, groups, proto)
+    _check_adaptive_groups(args, groups)
     return pipe, proto, X, y, groups
 
 
@@ -212,8 +213,10 @@ def _build_pipeline(args):
 
 def _quiet(pipe):
     """Set every ``*verbose`` parameter to 0 (so a saved model predicts quietly)."""
-    keys = [k for k in pipe.get_params(deep=True) if k.endswith("__verbose")]
-    pipe.set_params(**{k: 0 for k in keys})
+    params = pipe.get_params(deep=True)
+    keys = [k for k in params if k.endswith("__verbose")]
+    # scikit-learn's own steps (Pipeline, ColumnTransformer) take a bool
+    pipe.set_params(**{k: False if isinstance(params[k], bool) else 0 for k in keys})
 
 
 def _protocol_name(args, spec):
@@ -223,6 +226,34 @@ def _protocol_name(args, spec):
     if name == "paper":
         return spec.protocol
     return name
+
+
+def _adapts(args):
+    """Whether ``--pipeline`` adapts to speakers (needs their ids)."""
+    from ..pipelines import get_pipeline_spec
+
+    return get_pipeline_spec(args.pipeline).adapts_to_speaker
+
+
+def _routing(enabled):
+    """scikit-learn's metadata routing for a speaker-adaptive model (its
+    ``groups`` reach the speaker normaliser and the self-training step)."""
+    import contextlib
+
+    import sklearn
+
+    if not enabled:
+        return contextlib.nullcontext()
+    return sklearn.config_context(enable_metadata_routing=True)
+
+
+def _check_adaptive_groups(args, groups):
+    if _adapts(args) and groups is None:
+        raise UserError(
+            f"pipeline {args.pipeline!r} adapts to each speaker, so it needs the "
+            f"speaker of every training file: --corpus {args.corpus} gives none"
+            + (" (pass --speaker-regex RE)" if args.corpus == "folder" else "")
+        )
 
 
 def _load_model(path, load_model):

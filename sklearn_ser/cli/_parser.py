@@ -214,6 +214,21 @@ def build_parser():
     p.add_argument("model", help="a model saved by `train` or save_model")
     p.add_argument("files", nargs="+", metavar="FILE", help="audio files")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    who = p.add_argument_group(
+        "speaker (for models that adapt to speakers, e.g. compare-vote-enrol)"
+    )
+    who.add_argument(
+        "--speaker",
+        metavar="NAME",
+        help="every file is this one person's: the model adapts to them "
+        "from all the files at once (more files, better adaptation)",
+    )
+    who.add_argument(
+        "--speaker-regex",
+        metavar="RE",
+        help="read each file's speaker from its name (first group, or a group "
+        "named 'speaker'; e.g. '^([a-z]+)_')",
+    )
     _add_output_options(p)
     p.set_defaults(func=_cmd_predict)
     _add_timeline_parser(sub)

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ._data import _load_model
+from ._data import _load_model, _routing
 from ._output import PROG, UserError, _emit, _log, _one_line
 
 
@@ -14,8 +14,12 @@ def _cmd_predict(args):
     from .._persistence import load_model
     from ..io import AudioLoadError, OutOfRangeAudioWarning, inspect_audio
     from ..timeline import predict_recording
+    from ..utils._groups import consumes_groups
 
     model = _load_model(args.model, load_model)
+    with _routing(True):
+        adapts = consumes_groups(model, "predict")
+    speaker_of = _speaker_of(args, adapts)
     classes = list(getattr(model, "classes_", []))
     failed = 0
 
@@ -36,14 +40,19 @@ def _cmd_predict(args):
 
     def run(paths):
         X = np.asarray(paths, dtype=object)
-        with warnings.catch_warnings():
+        groups = None
+        if adapts:
+            groups = np.asarray([speaker_of(p) for p in paths], dtype=object)
+        with warnings.catch_warnings(), _routing(adapts):
             # reported per file by inspect_audio instead
             warnings.simplefilter("ignore", OutOfRangeAudioWarning)
-            labels, proba, details = predict_recording(model, X)
+            labels, proba, details = predict_recording(model, X, groups=groups)
         proba = [None] * len(paths) if proba is None else proba
         return labels, proba, details
 
     todo = [p for p in args.files if p in quality and not quality[p].no_speech]
+    if adapts:
+        _log_speakers(args, [speaker_of(p) for p in todo])
     results = {}
     if todo:
         try:
@@ -76,6 +85,66 @@ def _cmd_predict(args):
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _speaker_of(args, adapts):
+    """``path -> speaker id`` for a model that adapts to speakers (else None)."""
+    import re
+    from pathlib import Path
+
+    given = [f for f in ("speaker", "speaker_regex") if getattr(args, f)]
+    if not adapts:
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise UserError(
+                f"{flag}: model {args.model} does not adapt to speakers, so it "
+                "uses no speaker ids (train one with --pipeline compare-vote-enrol)"
+            )
+        return None
+    if len(given) == 2:
+        raise UserError("give --speaker or --speaker-regex, not both")
+    if not given:
+        raise UserError(
+            f"model {args.model} adapts to each speaker from all of their files "
+            "given at once (enrolment), so it needs to know who speaks: pass "
+            "--speaker NAME when every file is the same person's, or "
+            "--speaker-regex RE to read the speaker from each file name (its "
+            "first group, or a group named 'speaker')"
+        )
+    if args.speaker:
+        return lambda path: args.speaker
+    try:
+        rx = re.compile(args.speaker_regex)
+    except re.error as exc:
+        raise UserError(f"--speaker-regex {args.speaker_regex!r}: {exc}") from None
+
+    def parse(path):
+        m = rx.search(Path(path).stem)
+        if not m:
+            raise UserError(
+                f"{path}: --speaker-regex {args.speaker_regex!r} does not match "
+                f"the file name {Path(path).stem!r}"
+            )
+        if "speaker" in rx.groupindex:
+            return m.group("speaker")
+        return m.group(1) if rx.groups else m.group(0)
+
+    for path in args.files:  # every name checked before any work
+        parse(path)
+    return parse
+
+
+def _log_speakers(args, speakers):
+    """One line per speaker: how many files it is adapted with."""
+    names, counts = np.unique(np.asarray(speakers, dtype=str), return_counts=True)
+    for name, n in zip(names, counts):
+        how = (
+            "standardised with its own statistics"
+            if n >= 2
+            else "one file: standardised with the typical training speaker's "
+            "statistics (give more of this speaker's recordings to adapt)"
+        )
+        _log(args, f"speaker {name}: {n} file(s), {how}")
 
 
 def _cmd_timeline(args):

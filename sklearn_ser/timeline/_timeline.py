@@ -194,6 +194,7 @@ def predict_recording(
     vad=True,
     batch_size=64,
     block_frames=1 << 18,
+    groups=None,
 ):
     """One label per recording, using the whole of each recording.
 
@@ -211,6 +212,12 @@ def predict_recording(
     pipeline : fitted estimator with ``predict_proba``
     X : list of paths and/or 1-D waveforms at the pipeline's rate
     window, hop, vad, batch_size, block_frames : see :func:`predict_timeline`
+    groups : array-like of shape (n,), default=None
+        Speaker ids, for a pipeline that adapts to speakers (a transductive
+        :class:`~sklearn_ser.preprocessing.SpeakerNormalizer`, self-training):
+        the recordings it uses whole are predicted as one batch with them.
+        Such a pipeline cannot pool windows of a longer recording (a window
+        is not a speaker's file): ValueError naming the recording.
 
     Returns
     -------
@@ -239,6 +246,11 @@ def predict_recording(
             details[i] = {"seconds": secs, "method": "whole", "windows": 1,
                           "speech_seconds": None}
             continue
+        if groups is not None:
+            raise ValueError(
+                f"{_name(item, i)} is {secs:.1f} s long, more than the {limit:.1f} s "
+                "this speaker-adaptive model reads whole; cut it into shorter files"
+            )
         p, n_win, speech = _pooled(pipeline, item, rate, window, hop, vad,
                                    batch_size, block_frames)
         proba[i] = p
@@ -246,10 +258,19 @@ def predict_recording(
         details[i] = {"seconds": secs, "method": "pooled", "windows": n_win,
                       "speech_seconds": speech}
     if whole:
-        lab, pr = predict_with_proba(pipeline, _batch([items[i] for i in whole]))
+        g = None if groups is None else np.asarray(groups)[whole]
+        lab, pr = predict_with_proba(
+            pipeline, _batch([items[i] for i in whole]), groups=g
+        )
         labels[whole] = lab
         proba[whole] = pr
     return labels, proba, details
+
+
+def _name(item, i):
+    if isinstance(item, (str, bytes, os.PathLike)):
+        return os.fsdecode(item)
+    return f"recording {i}"
 
 
 def _seconds(item, rate):

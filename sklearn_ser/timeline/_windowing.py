@@ -20,7 +20,8 @@ __all__ = ["pipeline_rate"]
 def _readers(est):
     """The estimators that read ``est``'s audio: a Pipeline's first step, the
     inner estimator of a meta-estimator (e.g. ``AugmentedClassifier``), every
-    member of an ensemble (e.g. ``VotingClassifier``)."""
+    member of an ensemble (e.g. ``VotingClassifier``) or of a
+    ``FeatureUnion``."""
     steps = getattr(est, "steps", None)
     if steps:
         return _readers(steps[0][1])
@@ -29,13 +30,14 @@ def _readers(est):
     inner = getattr(est, "estimator_", None) or getattr(est, "estimator", None)
     if inner is not None and hasattr(inner, "fit"):
         return _readers(inner)
-    members = getattr(est, "estimators_", None) or getattr(est, "estimators", None)
+    members = (
+        getattr(est, "estimators_", None)
+        or getattr(est, "estimators", None)
+        or getattr(est, "transformer_list", None)
+    )
     if isinstance(members, list | tuple) and members:
-        return [
-            r
-            for m in members
-            for r in _readers(m[1] if isinstance(m, tuple) else m)
-        ]
+        members = [m[1] if isinstance(m, tuple) else m for m in members]
+        return [r for m in members if hasattr(m, "fit") for r in _readers(m)]
     return [est]
 
 
