@@ -49,3 +49,14 @@ def test_shapes_and_finite():
     a, b = tonal.shape_rhythm_features(feats), tonal.tonal_features(feats)
     assert a.shape == (3, 616) and b.shape == (3, 51)
     assert np.isfinite(a).all() and np.isfinite(b).all()
+
+
+def test_tonal_block_is_the_library_transformer():
+    """svm-select-tonal's 51 tonal columns are TonalStats' defaults (3-s key
+    windows every 1.5 s at 22.05 kHz, hop 512) on the chroma columns."""
+    from sklearn_ser.features import TonalStats
+
+    feats = _feats(np.abs(np.random.default_rng(2).normal(size=(3, 400, 12))))
+    expect = TonalStats().fit_transform(feats["music"][:, :, tonal.CHROMA])
+    np.testing.assert_array_equal(tonal.tonal_features(feats), expect)
+    assert (tonal.KEY_WINDOW, tonal.KEY_WINDOW // 2) == (129, 64)

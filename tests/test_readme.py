@@ -77,3 +77,30 @@ def test_readme_self_training_example_adapts_each_unseen_voice(tess_root, monkey
     assert voices == ["OAF", "YAF"]
     gains = [uar[v, True] - uar[v, False] for v in voices]
     assert min(gains) > 0.01, gains
+
+
+@pytest.mark.data
+def test_readme_tonal_example_gives_the_benchmarks_columns(mer_root, monkeypatch):
+    """The README's TonalStats block, run literally on 4 MER clips: its 51
+    columns are the benchmark's ``tonal_features`` on the same chroma frames."""
+    import warnings
+
+    from sklearn_ser.features import TruncationWarning
+    from sklearn_ser.io import OutOfRangeAudioWarning
+
+    monkeypatch.setenv("SER_DATA", str(mer_root.parent))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    namespace = {"__name__": "__readme__"}
+    with warnings.catch_warnings():
+        # MER clips last 30.06 s, and loud masters overshoot [-1, 1]
+        warnings.simplefilter("ignore", TruncationWarning)
+        warnings.simplefilter("ignore", OutOfRangeAudioWarning)
+        exec(compile(_block_containing("TonalStats()"), "README.md", "exec"), namespace)
+    X, frames, names = namespace["X"], namespace["frames"], namespace["names"]
+    assert X.shape == (4, 51) and X.dtype == np.float32 and len(names) == 51
+    import _mer_tonal
+
+    music = np.zeros((4, frames.shape[1], 40), np.float32)
+    music[:, :, _mer_tonal.CHROMA] = frames
+    np.testing.assert_array_equal(X, _mer_tonal.tonal_features({"music": music}))
+    assert set(namespace["mode"]) <= {"major", "minor"}

@@ -77,6 +77,7 @@ from ._music_estimators import (  # noqa: E402
     SpectralDescriptors,
     Tempo,
 )
+from ._tonal import TonalStats, estimate_key, tonal_stats  # noqa: E402
 
 __all__ += [
     "Chroma",
@@ -84,8 +85,10 @@ __all__ += [
     "SpectralDescriptors",
     "SpectrogramImage",
     "Tempo",
+    "TonalStats",
     "chroma_filterbank",
     "chroma_stft",
+    "estimate_key",
     "onset_strength",
     "rms",
     "spectral_bandwidth",
@@ -95,6 +98,7 @@ __all__ += [
     "spectral_rolloff",
     "tempo",
     "tempogram",
+    "tonal_stats",
     "zero_crossing_rate",
 ]
 
