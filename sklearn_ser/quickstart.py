@@ -1,8 +1,9 @@
 """Train and evaluate an emotion recogniser in one command.
 
-``python -m sklearn_ser.quickstart`` runs the registry's ``mfcc-stats-svm``
-pipeline (S0's MFCC -> SVM system, :func:`sklearn_ser.pipelines.get_pipeline`,
-the same one ``sklearn-ser train --pipeline mfcc-stats-svm`` fits) on real speech
+``python -m sklearn_ser.quickstart`` runs the registry's ``compare-logreg``
+pipeline (openSMILE ComParE functionals -> PCA -> LogReg,
+:func:`sklearn_ser.pipelines.get_pipeline`, the same one ``sklearn-ser train
+--pipeline compare-logreg`` fits) on real speech
 and evaluates it with the paper's random split, where the same speakers
 appear in training and test, and speaker-independently (a held-out part of
 the speakers and cross-validation over speakers), then prints the per-class
@@ -50,6 +51,7 @@ def main(argv=None):
     parser.add_argument("--data-home", default=None, help="folder holding corpora")
     args = parser.parse_args(argv)
 
+    from .cli._parser import DEFAULT_PIPELINE
     from .model_selection import evaluate
 
     try:
@@ -64,7 +66,9 @@ def main(argv=None):
         f"{n_speakers} speakers"
     )
     pipe = build_pipeline()
-    print(f"pipeline: {PIPELINE} ({' -> '.join(name for name, _ in pipe.steps)})")
+    steps = getattr(pipe, "steps", None)
+    parts = f" ({' -> '.join(name for name, _ in steps)})" if steps else ""
+    print(f"pipeline: {PIPELINE}{parts}")
     chance = 1.0 / len(bunch.target_names)
 
     results = {}
@@ -80,6 +84,12 @@ def main(argv=None):
     res = results["speaker-kfold"]
     print("\nSpeaker-independent per-class report (pooled over folds):")
     print(res.table().to_text())
+    print(
+        f"\nThe quickstart fits {PIPELINE} because it fits 7 models; for a model to "
+        f"keep, `sklearn-ser train --corpus {args.corpus} --out model.joblib` fits "
+        f"{DEFAULT_PIPELINE}, more accurate on voices it never heard and about 4 "
+        "times slower to train."
+    )
     return 0
 
 

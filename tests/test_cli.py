@@ -781,3 +781,28 @@ def test_compare_vote_enrol_heads_read_their_own_feature_block():
         routing = pipe.get_metadata_routing()
         assert "groups" in routing.consumes("fit", {"groups"})
         assert "groups" in routing.consumes("predict", {"groups"})
+
+
+def test_train_default_is_the_best_strict_registered_pipeline():
+    """``sklearn-ser train``'s default is the registered pipeline with the
+    highest strict mean UAR in the committed benchmark on every protocol
+    (issue 11, point 7)."""
+    from sklearn_ser.cli._parser import DEFAULT_PIPELINE, build_parser
+
+    args = build_parser().parse_args(["train", "--corpus", "sample", "--out", "m"])
+    assert args.pipeline == DEFAULT_PIPELINE == "compare-vote-speed"
+    results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+    table = json.loads((results / "speaker_independent_paper.json").read_text())
+    rows = {r["row"]: r for r in table["rows"]}
+    registered = {  # registry pipeline -> its benchmark row (same settings)
+        "compare-logreg": "compare-logreg",
+        "compare-vote-speed": "compare-vote-speed (registry settings)",
+        "mfcc-svm": "mfcc-svm (baseline)",
+    }
+    for protocol in ("emobox-ravdess", "tess-loso", "cross-corpus"):
+        uar = {
+            name: rows[row]["results"][protocol]["uar"]["mean"]
+            for name, row in registered.items()
+        }
+        assert rows[registered[DEFAULT_PIPELINE]]["regime"] == "strict"
+        assert max(uar, key=uar.get) == DEFAULT_PIPELINE, (protocol, uar)
