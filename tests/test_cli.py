@@ -806,3 +806,17 @@ def test_train_default_is_the_best_strict_registered_pipeline():
         }
         assert rows[registered[DEFAULT_PIPELINE]]["regime"] == "strict"
         assert max(uar, key=uar.get) == DEFAULT_PIPELINE, (protocol, uar)
+
+
+def test_evaluate_enrolment_pipeline_routes_speakers_and_says_transductive(
+    tmp_path, capsys
+):
+    out = tmp_path / "ev"
+    argv = ["evaluate", "--corpus", "sample", "--pipeline", "compare-vote-enrol",
+            "--protocol", "speaker-holdout-67-33", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "adapts to each test speaker" in err and "transductive" in err
+    data = json.loads((out / "scores.json").read_text())
+    assert data["transductive"] is True
+    assert data["folds"][0]["n_test"] == 45

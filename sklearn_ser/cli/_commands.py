@@ -121,6 +121,13 @@ def _train(args, pipe, proto, X, y, groups):
 
 def _cmd_evaluate(args):
     pipe, proto, X, y, groups = _prepare(args, out_is_dir=True)
+    if _adapts(args):
+        _log(
+            args,
+            f"note: {args.pipeline} adapts to each test speaker from all of that "
+            "speaker's test files at once (transductive, as in enrolment): report "
+            "its scores apart from those of strict pipelines",
+        )
     with _routing(_adapts(args)):
         result = _evaluate(args, pipe, proto, X, y, groups)
     _write_evaluation(args, result)
@@ -148,7 +155,12 @@ def _write_evaluation(args, result):
     print(result.table().to_text())
     data = result.to_dict()
     data.update(
-        {"corpus": args.corpus, "pipeline": args.pipeline, "overrides": args.overrides}
+        {
+            "corpus": args.corpus,
+            "pipeline": args.pipeline,
+            "overrides": args.overrides,
+            "transductive": _adapts(args),
+        }
     )
     with open(os.path.join(args.out, "scores.json"), "w") as f:
         json.dump(data, f, indent=2)
