@@ -134,6 +134,12 @@ def _speaker_of(args, adapts):
     return parse
 
 
+#: below this many files per speaker, adaptation is no better than the strict
+#: default (benchmarks/results/enrolment_size.md: UAR 0.506 with 1 file, 0.594
+#: with 4, 0.628 with 8, 0.702 with 60; compare-vote-speed 0.595)
+_ENROL_MIN_FILES = 8
+
+
 def _log_speakers(args, speakers):
     """One line per speaker: how many files it is adapted with."""
     names, counts = np.unique(np.asarray(speakers, dtype=str), return_counts=True)
@@ -142,8 +148,14 @@ def _log_speakers(args, speakers):
             "standardised with its own statistics"
             if n >= 2
             else "one file: standardised with the typical training speaker's "
-            "statistics (give more of this speaker's recordings to adapt)"
+            "statistics"
         )
+        if n < _ENROL_MIN_FILES:
+            how += (
+                f"; with fewer than {_ENROL_MIN_FILES} recordings of a speaker, "
+                "adaptation is no more accurate than the default strict model "
+                "(compare-vote-speed): give more of this speaker's recordings at once"
+            )
         _log(args, f"speaker {name}: {n} file(s), {how}")
 
 
