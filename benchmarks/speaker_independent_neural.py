@@ -292,13 +292,18 @@ def _record(rows, config, k, info, y_true, y_pred, n_train, clf, t0, verbose, on
         on_row(rows)
 
 
-def export_rows(result, profile):
+def export_rows(result, profile, into=None):
     """Write every complete row as a row file of ``speaker_independent.py`` and
-    rebuild its merged table (its protocol names and JSON layout)."""
+    rebuild its merged table (its protocol names and JSON layout).
+
+    ``into``: the table's profile (default ``profile``); a row exported into
+    another profile's table says which profile of this script it ran.
+    """
     import speaker_independent as si
 
+    into = into or profile
     n_folds = {"emobox-ravdess": 6, "tess-loso": 2}[result["protocol"]]
-    folder = si.ROW_DIR / profile
+    folder = si.ROW_DIR / into
     folder.mkdir(parents=True, exist_ok=True)
     for config, rs in result["rows"].items():
         if len({r["fold"] for r in rs}) != n_folds:
@@ -312,9 +317,10 @@ def export_rows(result, profile):
                 "row": name,
                 "regime": "strict",
                 "description": _DESCRIPTIONS.get(config, "")
-                + " (speaker_independent_neural.py)",
+                + " (speaker_independent_neural.py"
+                + (f", its {profile} profile)" if into != profile else ")"),
                 "inputs": "paths",
-                "profile": profile,
+                "profile": into,
                 "machine": result["machine"],
                 "results": {},
                 "seconds": {},
@@ -340,7 +346,7 @@ def export_rows(result, profile):
         record["results"][result["protocol"]] = res
         record["seconds"][result["protocol"]] = round(sum(f["seconds"] for f in folds), 1)
         path.write_text(json.dumps(record, indent=1))
-    return si.merge(profile)
+    return si.merge(into)
 
 
 def _row_name(config):
@@ -428,6 +434,11 @@ def main(argv=None):
         "speaker_independent.py's row files and rebuild its merged table",
     )
     parser.add_argument(
+        "--export-into", choices=sorted(PROFILES), default=None, metavar="PROFILE",
+        help="with --export: the profile of speaker_independent.py's table to "
+        "write into (default: --profile)",
+    )
+    parser.add_argument(
         "--append", action="store_true",
         help="add the rows to an existing result file (same protocol, profile, tag)",
     )
@@ -438,7 +449,7 @@ def main(argv=None):
     stem = f"speaker_independent_neural_{args.protocol}_{args.profile}{args.tag}"
     if args.export:
         result = json.loads((out / f"{stem}.json").read_text())
-        print(export_rows(result, args.profile))
+        print(export_rows(result, args.profile, into=args.export_into))
         return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
