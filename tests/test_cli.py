@@ -710,7 +710,9 @@ def test_enrolment_model_adapts_to_all_files_of_the_speaker(enrol_model, capsys)
     assert list(batch) == files
     assert "speaker me: 15 file(s), standardised with its own statistics" in err
     assert "fewer than" not in err
-    rc, alone, err = _predict_json(capsys, str(enrol_model), files[0], "--speaker", "me")
+    rc, alone, err = _predict_json(
+        capsys, str(enrol_model), files[0], "--speaker", "me"
+    )
     assert rc == 0
     assert "one file: standardised with the typical training speaker" in err
     # benchmarks/results/enrolment_size.md: too few files for adaptation to help
