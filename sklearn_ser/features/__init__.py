@@ -115,3 +115,12 @@ from ._opensmile import (  # noqa: E402
 )
 
 __all__ += ["OPENSMILE_FEATURE_SETS", "OpenSmileFunctionals", "opensmile_functionals"]
+
+# log-Mel functionals over active frames (strict, per-utterance mean removed)
+from ._logmel_functionals import (  # noqa: E402
+    LOGMEL_STATS,
+    LogMelFunctionals,
+    logmel_functionals,
+)
+
+__all__ += ["LOGMEL_STATS", "LogMelFunctionals", "logmel_functionals"]
