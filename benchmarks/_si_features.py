@@ -13,7 +13,7 @@ prediction (``speaker_independent.TrainCopies``).
 
 import numpy as np
 
-FEATURE_SETS = ("mfcc", "egemaps", "compare")
+FEATURE_SETS = ("mfcc", "egemaps", "compare", "logmel")
 
 
 def feature_transformer(name, *, memory=None, n_jobs=1):
@@ -38,7 +38,7 @@ def feature_transformer(name, *, memory=None, n_jobs=1):
         return F.OpenSmileFunctionals(
             feature_set="ComParE_2016", n_jobs=n_jobs, memory=memory
         )
-    raise ValueError(f"unknown feature set {name!r}; choose from {FEATURE_SETS}")
+    return _more_transformers(name, memory=memory, n_jobs=n_jobs)
 
 
 def parse_name(name):
@@ -88,3 +88,16 @@ def corpus_features(paths, name, *, cache_dir, n_jobs=1):
             paths
         )
     return np.asarray(X, dtype=np.float32)
+
+
+# Added below the cached functions, so their line numbers (part of joblib's
+# cache key) stay the same and the cached matrices stay valid.
+def _more_transformers(name, *, memory, n_jobs):
+    """Feature sets added later (see :func:`feature_transformer`)."""
+    from sklearn_ser import features as F
+
+    if name == "logmel":
+        # 64 log-Mel bands + deltas over the active frames, 7 statistics each,
+        # per-utterance mean removed (896 columns)
+        return F.LogMelFunctionals(n_jobs=n_jobs, memory=memory)
+    raise ValueError(f"unknown feature set {name!r}; choose from {FEATURE_SETS}")
