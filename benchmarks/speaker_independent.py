@@ -661,6 +661,14 @@ ROWS = {
         "with eGeMAPS / MFCC C=0.1 fixed (as in the registry) instead of tuned",
         _PAPER,
     ),
+    "compare-vote-enrol + logmel (registry settings)": Row(
+        "transductive", _ALL4,
+        head_vote(_VOTE4_LOGMEL, norm="transductive", self_training=True),
+        "the compare-vote-enrol row above plus the LogMelFunctionals head "
+        "(scaler -> PCA 300 -> LogReg C=0.001), each speaker standardised with "
+        "its own statistics, then self-training on the test batch",
+        _PAPER,
+    ),
     "vote compare+egemaps+mfcc + speaker-norm + other corpus + self-training": Row(
         "transductive", _ALL3,
         head_vote(_VOTE3, norm="transductive", self_training=True),

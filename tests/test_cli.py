@@ -763,7 +763,7 @@ def test_enrolment_pipeline_needs_speakers_to_train(folder_corpus, tmp_path):
 
 def test_compare_vote_enrol_heads_read_their_own_feature_block():
     """The vote's column blocks tile the feature union exactly: ComParE,
-    eGeMAPS, then MFCC mean + std, measured on real clips."""
+    eGeMAPS, MFCC mean + std, then log-Mel functionals, measured on real clips."""
     import sklearn
 
     from sklearn_ser.pipelines import get_pipeline, list_pipelines
@@ -780,10 +780,11 @@ def test_compare_vote_enrol_heads_read_their_own_feature_block():
     for name, head in vote.estimators:
         ((_, _, block),) = head.steps[0][1].transformers
         blocks[name] = block
-    assert list(blocks) == ["compare", "egemaps", "mfcc"]
-    assert blocks["compare"].start == 0 and blocks["mfcc"].stop == width
+    assert list(blocks) == ["compare", "egemaps", "mfcc", "logmel"]
+    assert blocks["compare"].start == 0 and blocks["logmel"].stop == width
     assert blocks["egemaps"].start == blocks["compare"].stop
     assert blocks["mfcc"].start == blocks["egemaps"].stop
+    assert blocks["logmel"].start == blocks["mfcc"].stop
     assert blocks["egemaps"].stop - blocks["egemaps"].start == 88
     assert isinstance(pipe.named_steps["speaker"], SpeakerNormalizer)
     assert pipe.named_steps["speaker"].mode == "transductive"
