@@ -11,6 +11,7 @@ import sys
 import numpy as np
 from joblib import Parallel, delayed
 
+from ..utils import progress
 from ._base import BaseAudioTransformer
 
 __all__ = ["OPENSMILE_FEATURE_SETS", "OpenSmileFunctionals", "opensmile_functionals"]
@@ -61,7 +62,9 @@ def _chunk_functionals(waves, sr, feature_set):
     return out
 
 
-def opensmile_functionals(*, waves, sr, feature_set="eGeMAPSv02", n_jobs=None):
+def opensmile_functionals(
+    *, waves, sr, feature_set="eGeMAPSv02", n_jobs=None, verbose=0
+):
     """openSMILE functionals of each waveform.
 
     Parameters
@@ -73,6 +76,8 @@ def opensmile_functionals(*, waves, sr, feature_set="eGeMAPSv02", n_jobs=None):
     n_jobs : int or None
         Threads (openSMILE runs outside the GIL); chunks of a fixed number of
         signals, so results do not depend on it.
+    verbose : int, default=0
+        ``> 0`` draws a progress bar over the chunks of signals.
 
     Returns
     -------
@@ -89,18 +94,18 @@ def opensmile_functionals(*, waves, sr, feature_set="eGeMAPSv02", n_jobs=None):
 
         workers = max(1, n_jobs if n_jobs and n_jobs > 0 else 1)
         executor = get_memmapping_executor(workers)
-        parts = list(
-            executor.map(
-                _chunk_functionals,
-                chunks,
-                [sr] * len(chunks),
-                [feature_set] * len(chunks),
-            )
+        parts = executor.map(
+            _chunk_functionals,
+            chunks,
+            [sr] * len(chunks),
+            [feature_set] * len(chunks),
         )
     else:
-        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+        parts = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
             delayed(_chunk_functionals)(c, sr, feature_set) for c in chunks
         )
+    desc = f"openSMILE {feature_set} ({len(waves)} signals, chunks of {_CHUNK})"
+    parts = list(progress(parts, total=len(chunks), desc=desc, verbose=verbose))
     return np.concatenate(parts, axis=0)
 
 
@@ -140,6 +145,7 @@ class OpenSmileFunctionals(BaseAudioTransformer):
     memory : None, str, path or joblib.Memory, default=None
         Cache of the features of a batch (keyed by ``X`` as given).
     verbose : int, default=0
+        ``> 0``: progress bars while files are decoded and while openSMILE runs.
 
     Attributes
     ----------
@@ -174,7 +180,11 @@ class OpenSmileFunctionals(BaseAudioTransformer):
 
     def _transform_waveforms(self, waves):
         return opensmile_functionals(
-            waves=waves, sr=self.sr, feature_set=self.feature_set, n_jobs=self.n_jobs
+            waves=waves,
+            sr=self.sr,
+            feature_set=self.feature_set,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
         )
 
     def get_feature_names_out(self, input_features=None):

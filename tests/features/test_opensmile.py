@@ -143,3 +143,16 @@ def test_import_does_not_load_opensmile():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_verbose_shows_openSMILE_progress_and_changes_nothing(few_ravdess, capsys):
+    """A long extraction from waveforms (e.g. speed-perturbed copies, which
+    are never decoded) still shows progress: one bar over openSMILE's chunks."""
+    waves = [load_audio(p, sr=16000) for p in few_ravdess]
+    waves = [w[0] if isinstance(w, tuple) else w for w in waves]
+    quiet = OpenSmileFunctionals().fit_transform(waves)
+    assert capsys.readouterr().err == ""
+    loud = OpenSmileFunctionals(verbose=1).fit_transform(waves)
+    err = capsys.readouterr().err
+    assert f"openSMILE eGeMAPSv02 ({len(waves)} signals" in err
+    np.testing.assert_array_equal(loud, quiet)
