@@ -89,7 +89,6 @@ def _cmd_predict(args):
 
 def _speaker_of(args, adapts):
     """``path -> speaker id`` for a model that adapts to speakers (else None)."""
-    import re
     from pathlib import Path
 
     given = [f for f in ("speaker", "speaker_regex") if getattr(args, f)]
@@ -113,21 +112,21 @@ def _speaker_of(args, adapts):
         )
     if args.speaker:
         return lambda path: args.speaker
-    try:
-        rx = re.compile(args.speaker_regex)
-    except re.error as exc:
+    from ..datasets._folder import _speaker_parser
+
+    try:  # the rule --corpus folder applies to training file names
+        speaker = _speaker_parser(args.speaker_regex)
+    except ValueError as exc:
         raise UserError(f"--speaker-regex {args.speaker_regex!r}: {exc}") from None
 
     def parse(path):
-        m = rx.search(Path(path).stem)
-        if not m:
+        try:
+            return str(speaker(Path(path)))
+        except ValueError:
             raise UserError(
                 f"{path}: --speaker-regex {args.speaker_regex!r} does not match "
                 f"the file name {Path(path).stem!r}"
-            )
-        if "speaker" in rx.groupindex:
-            return m.group("speaker")
-        return m.group(1) if rx.groups else m.group(0)
+            ) from None
 
     for path in args.files:  # every name checked before any work
         parse(path)
