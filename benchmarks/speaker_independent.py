@@ -657,8 +657,8 @@ ROWS = {
     "compare-vote-enrol (registry settings)": Row(
         "transductive", _ALL3,
         head_vote(_VOTE3_FIXED, norm="transductive", self_training=True),
-        "the registered compare-vote-enrol on cached features: the row above "
-        "with eGeMAPS / MFCC C=0.1 fixed (as in the registry) instead of tuned",
+        "compare-vote-enrol as first registered (three heads), on cached "
+        "features: the row above with eGeMAPS / MFCC C=0.1 fixed instead of tuned",
         _PAPER,
     ),
     "compare-vote-enrol + logmel (registry settings)": Row(
