@@ -37,7 +37,16 @@ def _band_stats(X):
     return np.vstack([sd, skew, kurt, pct, slope[None]])
 
 
-def _one(y, fb, n_fft, hop, win, active_db, min_active):
+def frame_setup(sr, n_mels=64):
+    """``(n_fft, hop, win, mel filterbank)``: 25 ms Hamming frames every 10 ms."""
+    n_fft = 512 if sr <= 16000 else 1 << int(np.ceil(np.log2(0.032 * sr)))
+    hop, win = round(0.010 * sr), round(0.025 * sr)
+    fb = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels).astype(np.float64)
+    return n_fft, hop, win, fb
+
+
+def mel_power(y, fb, n_fft, hop, win):
+    """(frames, n_mels) Mel power of the pre-emphasised (0.97) recording."""
     frames = stft(
         y=preemphasis(y=np.asarray(y, np.float32), coef=0.97),
         n_fft=n_fft,
@@ -46,13 +55,24 @@ def _one(y, fb, n_fft, hop, win, active_db, min_active):
         window="hamming",
         power=2.0,
     ).astype(np.float64)
-    mel = frames @ fb.T + 1e-10
-    log_mel = np.log(mel)
-    feats = np.hstack([log_mel, delta(X=log_mel, width=2, axis=-2)])
+    return frames @ fb.T + 1e-10
+
+
+def active_frames(mel, active_db, min_active):
+    """Frames whose Mel energy is within ``active_db`` dB of the 99th-percentile
+    frame (all of them when fewer than ``min_active`` are)."""
     energy = 10 * np.log10(mel.sum(axis=1))
     active = energy > np.percentile(energy, 99) - active_db
     if active.sum() < min_active:
         active[:] = True
+    return active
+
+
+def _one(y, fb, n_fft, hop, win, active_db, min_active):
+    mel = mel_power(y, fb, n_fft, hop, win)
+    log_mel = np.log(mel)
+    feats = np.hstack([log_mel, delta(X=log_mel, width=2, axis=-2)])
+    active = active_frames(mel, active_db, min_active)
     return _band_stats(feats[active]).ravel().astype(np.float32)
 
 
@@ -63,9 +83,7 @@ def logmel_functionals(
 
     See :class:`LogMelFunctionals`.
     """
-    n_fft = 512 if sr <= 16000 else 1 << int(np.ceil(np.log2(0.032 * sr)))
-    hop, win = round(0.010 * sr), round(0.025 * sr)
-    fb = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels).astype(np.float64)
+    n_fft, hop, win, fb = frame_setup(sr, n_mels)
     rows = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(_one)(w, fb, n_fft, hop, win, active_db, min_active) for w in waves
     )

@@ -5,10 +5,18 @@ speakers only; ``mode="transductive"`` normalises each speaker with its own
 statistics (needs the test speaker's unlabelled audio). ``UtteranceCMVN``
 normalises frame-level features within each utterance. ``CappedPCA`` keeps at
 most ``n_components`` components, so a pipeline sized for a full corpus
-still fits a small one.
+still fits a small one. ``TrimSilence`` cuts each recording's leading and
+trailing silence (waveforms in, waveforms out).
 """
 
 from ._pca import CappedPCA
 from ._speaker import SpeakerNormalizer, UtteranceCMVN
+from ._trim import TrimSilence, trim_silence
 
-__all__ = ["CappedPCA", "SpeakerNormalizer", "UtteranceCMVN"]
+__all__ = [
+    "CappedPCA",
+    "SpeakerNormalizer",
+    "TrimSilence",
+    "UtteranceCMVN",
+    "trim_silence",
+]

@@ -1,0 +1,148 @@
+"""Leading and trailing silence removal, a waveform-to-waveform transformer."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
+
+from ..features._logmel_functionals import active_frames, frame_setup, mel_power
+from ..io import as_waveforms
+
+__all__ = ["TrimSilence", "trim_silence"]
+
+
+def trim_silence(*, y, sr=16000, active_db=35.0, min_active=10):
+    """``y`` from its first to its last active frame (see :class:`TrimSilence`).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,)
+    sr : int, default=16000
+    active_db : float, default=35.0
+    min_active : int, default=10
+
+    Returns
+    -------
+    y_trimmed : ndarray of float32, a copy
+    """
+    return _trim(np.asarray(y, np.float32), *frame_setup(sr), active_db, min_active)
+
+
+def _trim(y, n_fft, hop, win, fb, active_db, min_active):
+    if y.shape[0] == 0:
+        return y.copy()
+    mel = mel_power(y, fb, n_fft, hop, win)
+    act = np.flatnonzero(active_frames(mel, active_db, 0))
+    if act.size < min_active:
+        return y.copy()
+    # centred frames: frame k covers [k * hop - win / 2, k * hop + win / 2)
+    start = max(0, act[0] * hop - win // 2)
+    stop = min(y.shape[0], act[-1] * hop + win)
+    return y[start:stop].copy()
+
+
+class TrimSilence(TransformerMixin, BaseEstimator):
+    """Cut each recording's leading and trailing silence.
+
+    A frame (25 ms Hamming window every 10 ms, pre-emphasised) is *active*
+    when its Mel energy is within ``active_db`` dB of the recording's
+    99th-percentile frame: the criterion that
+    :class:`~sklearn_ser.features.LogMelFunctionals` selects frames with.
+    The output keeps the samples from the first active frame to the last
+    one, with at most 50 ms of margin either side (pauses inside the
+    utterance stay), so features
+    averaged over the whole file describe the voice rather than how much
+    silence the recording set-up left around it. Recordings with fewer than
+    ``min_active`` active frames are returned unchanged.
+
+    Why: in RAVDESS 53 % of the frames are silence, in TESS 11 %. Functionals
+    such as openSMILE's ComParE averaged over silence learn each corpus's
+    recording habits. In ``benchmarks/speaker_independent.py`` trimming
+    before the four-head vote raises mean UAR on EmoBox RAVDESS, TESS
+    leave-one-speaker-out and cross-corpus (rows "... trimmed").
+
+    The transform is stateless and strict: it reads nothing but the
+    recording, at fit and at prediction alike. Put it first in a pipeline.
+
+    Parameters
+    ----------
+    active_db : float, default=35.0
+        Frames more than this many dB below the 99th-percentile frame energy
+        count as silence.
+    min_active : int, default=10
+    sr : int, default=16000
+        Rate that paths are decoded at; waveforms must be at it.
+    n_jobs : int or None, default=None
+        Threads over recordings (and processes for decoding paths).
+    verbose : int, default=0
+        Decoding progress for paths.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        1 (``X`` is one column of audio).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.preprocessing import TrimSilence
+    >>> t = np.arange(16000) / 16000
+    >>> tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    >>> silence = np.zeros(8000, np.float32)
+    >>> y = np.concatenate([silence, tone, silence, silence, silence])
+    >>> [len(w) for w in TrimSilence().fit_transform([y])]
+    [16920]
+    """
+
+    _parameter_constraints = {
+        "active_db": [Interval(Real, 0, None, closed="neither")],
+        "min_active": [Interval(Integral, 1, None, closed="left")],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self, *, active_db=35.0, min_active=10, sr=16000, n_jobs=None, verbose=0
+    ):
+        self.active_db = active_db
+        self.min_active = min_active
+        self.sr = sr
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def fit(self, X=None, y=None):
+        """Check the parameters (nothing is learned). Returns self."""
+        self._validate_params()
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X):
+        """The recordings of ``X`` without their leading and trailing silence.
+
+        Parameters
+        ----------
+        X : list of paths and/or 1-D waveforms, or 2-D array (n_samples, n_times)
+
+        Returns
+        -------
+        list of ndarray of float32
+            One 1-D waveform per recording, at ``sr``; lengths differ.
+        """
+        self._validate_params()
+        waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
+        setup = frame_setup(self.sr)
+        return Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_trim)(w, *setup, self.active_db, self.min_active) for w in waves
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.target_tags.required = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = True
+        tags.input_tags.string = True
+        return tags
