@@ -81,6 +81,8 @@ def corpus_features(paths, name, *, cache_dir, n_jobs=1):
     base, rate = parse_name(name)
     if rate is not None:
         X = memory.cache(_speed_features, ignore=["n_jobs"])(paths, base, rate, n_jobs)
+    elif name.endswith(TRIM):
+        X = memory.cache(_trimmed_features, ignore=["n_jobs"])(paths, name, n_jobs)
     elif name == "mfcc":
         X = memory.cache(_mfcc_stats, ignore=["n_jobs"])(paths, n_jobs)
     else:
@@ -96,8 +98,36 @@ def _more_transformers(name, *, memory, n_jobs):
     """Feature sets added later (see :func:`feature_transformer`)."""
     from sklearn_ser import features as F
 
+    if name.endswith(TRIM) and name[: -len(TRIM)] in FEATURE_SETS:
+        # the set computed after TrimSilence (leading / trailing silence cut);
+        # with "@speed<r>" the copy is perturbed first, then trimmed
+        from sklearn.pipeline import make_pipeline
+
+        from sklearn_ser.preprocessing import TrimSilence
+
+        base = feature_transformer(name[: -len(TRIM)], n_jobs=n_jobs)
+        return make_pipeline(TrimSilence(n_jobs=n_jobs), base)
     if name == "logmel":
         # 64 log-Mel bands + deltas over the active frames, 7 statistics each,
         # per-utterance mean removed (896 columns)
         return F.LogMelFunctionals(n_jobs=n_jobs, memory=memory)
-    raise ValueError(f"unknown feature set {name!r}; choose from {FEATURE_SETS}")
+    raise ValueError(
+        f"unknown feature set {name!r}; choose from {FEATURE_SETS}, each "
+        f"optionally suffixed {TRIM!r}"
+    )
+
+
+#: suffix of a feature set computed on the silence-trimmed recording
+TRIM = "_trim"
+
+
+def _trimmed_features(paths, name, n_jobs):
+    """Feature set ``name`` ("<set>_trim") of every file of ``paths``, in chunks."""
+    from sklearn_ser.io import load_audio_batch
+
+    out = []
+    for i in range(0, len(paths), 200):
+        waves = load_audio_batch(paths[i : i + 200], sr=16000, n_jobs=n_jobs)
+        tfm = feature_transformer(name, n_jobs=n_jobs)
+        out.append(np.asarray(tfm.fit_transform(waves), dtype=np.float32))
+    return np.vstack(out)
