@@ -237,8 +237,17 @@ def test_bad_arguments_exit_2_with_one_line(argv, needle, capsys):
             "set the SER_DATA environment variable",
         ),
         (
-            ["train", "--corpus", "sample", "--pipeline", "mfcc-svm", "--set",
-             "svc__bogus=1", "--out", "x"],
+            [
+                "train",
+                "--corpus",
+                "sample",
+                "--pipeline",
+                "mfcc-svm",
+                "--set",
+                "svc__bogus=1",
+                "--out",
+                "x",
+            ],
             "Unknown parameter",
         ),
         (["predict", "/nonexistent/model.joblib", "a.wav"], "no such model file"),
@@ -365,35 +374,38 @@ def test_compare_vote_speed_is_the_benchmarks_best_strict_row():
     """The registered pipeline has the row's parts: four LogReg heads on
     ComParE (PCA <= 300, C=0.001), eGeMAPS, MFCC statistics and log-Mel
     functionals (PCA <= 300, C=0.001), soft voting, 0.9x / 1.1x
-    speed-perturbed copies at fit time only."""
+    speed-perturbed copies at fit time only, every recording trimmed of its
+    leading and trailing silence before the heads."""
     from sklearn_ser.augment import AugmentedClassifier, SpeedPerturbation
     from sklearn_ser.pipelines import get_pipeline
+    from sklearn_ser.preprocessing import TrimSilence
 
     pipe = get_pipeline("compare-vote-speed", random_state=3)
     assert isinstance(pipe, AugmentedClassifier)
     assert isinstance(pipe.augmenter, SpeedPerturbation)
     assert tuple(pipe.augmenter.rates) == (0.9, 1.1)
-    vote = pipe.estimator
+    trim, vote = (step for _, step in pipe.estimator.steps)
+    assert isinstance(trim, TrimSilence) and trim.active_db == 35.0
     assert vote.voting == "soft"
     members = dict(vote.estimators)
     assert list(members) == ["compare", "egemaps", "mfcc", "logmel"]
     params = pipe.get_params()
-    assert params["estimator__compare__opensmilefunctionals__feature_set"] == (
+    assert params["estimator__vote__compare__opensmilefunctionals__feature_set"] == (
         "ComParE_2016"
     )
-    assert params["estimator__compare__cappedpca__n_components"] == 300
-    assert params["estimator__compare__cappedpca__random_state"] == 3
-    assert params["estimator__compare__logisticregression__C"] == 0.001
-    assert params["estimator__egemaps__opensmilefunctionals__feature_set"] == (
+    assert params["estimator__vote__compare__cappedpca__n_components"] == 300
+    assert params["estimator__vote__compare__cappedpca__random_state"] == 3
+    assert params["estimator__vote__compare__logisticregression__C"] == 0.001
+    assert params["estimator__vote__egemaps__opensmilefunctionals__feature_set"] == (
         "eGeMAPSv02"
     )
     for head in ("compare", "egemaps", "mfcc", "logmel"):
-        assert params[f"estimator__{head}__logisticregression__class_weight"] == (
+        assert params[f"estimator__vote__{head}__logisticregression__class_weight"] == (
             "balanced"
         )
-    assert params["estimator__logmel__logisticregression__C"] == 0.001
-    assert params["estimator__logmel__cappedpca__n_components"] == 300
-    assert params["estimator__logmel__logmelfunctionals__active_db"] == 35.0
+    assert params["estimator__vote__logmel__logisticregression__C"] == 0.001
+    assert params["estimator__vote__logmel__cappedpca__n_components"] == 300
+    assert params["estimator__vote__logmel__logmelfunctionals__active_db"] == 35.0
 
 
 def test_keras_pipelines_build():
@@ -668,7 +680,7 @@ def test_stderr_filter_drops_only_tensorflow_noise():
         "E0000 00:00:1796098653.382759    7430 cuda_platform.cc:52] failed call to "
         "cuInit: INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)",
         "W0000 00:00:1796098700.1 7430 op_level_cost_estimator.cc:699] Error in "
-        "PredictCost() for the op: op: \"NodeDef mentions attribute "
+        'PredictCost() for the op: op: "NodeDef mentions attribute '
         "use_unbounded_threadpool which is not in the op definition",
     ]
     kept = [
@@ -767,7 +779,7 @@ def test_compare_vote_enrol_heads_read_their_own_feature_block():
     import sklearn
 
     from sklearn_ser.pipelines import get_pipeline, list_pipelines
-    from sklearn_ser.preprocessing import SpeakerNormalizer
+    from sklearn_ser.preprocessing import SpeakerNormalizer, TrimSilence
     from sklearn_ser.semi_supervised import TransductiveSelfTraining
 
     assert list_pipelines()["compare-vote-enrol"].adapts_to_speaker
@@ -786,6 +798,7 @@ def test_compare_vote_enrol_heads_read_their_own_feature_block():
     assert blocks["mfcc"].start == blocks["egemaps"].stop
     assert blocks["logmel"].start == blocks["mfcc"].stop
     assert blocks["egemaps"].stop - blocks["egemaps"].start == 88
+    assert isinstance(pipe.steps[0][1], TrimSilence)  # before the features
     assert isinstance(pipe.named_steps["speaker"], SpeakerNormalizer)
     assert pipe.named_steps["speaker"].mode == "transductive"
     assert isinstance(pipe.named_steps["selftraining"], TransductiveSelfTraining)
@@ -808,7 +821,7 @@ def test_train_default_is_the_best_strict_registered_pipeline():
     rows = {r["row"]: r for r in table["rows"]}
     registered = {  # registry pipeline -> its benchmark row (same settings)
         "compare-logreg": "compare-logreg",
-        "compare-vote-speed": "compare-vote-speed (registry settings)",
+        "compare-vote-speed": "compare-vote-speed trimmed (registry settings)",
         "mfcc-svm": "mfcc-svm (baseline)",
     }
     for protocol in ("emobox-ravdess", "tess-loso", "cross-corpus"):
