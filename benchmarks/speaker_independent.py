@@ -579,7 +579,8 @@ ROWS = {
     ),
     "compare-vote-speed (registry settings)": Row(
         "strict", *augmented(_ALL4, head_vote(_VOTE4_LOGMEL)),
-        "the registered compare-vote-speed on cached features: the three-head "
+        "compare-vote-speed as registered before TrimSilence, on cached "
+        "features: the three-head "
         "registry-settings vote plus a fourth head, LogMelFunctionals (64 log-Mel "
         "bands + deltas over the active frames, 7 statistics each, per-utterance "
         "mean removed; 896) -> scaler -> PCA 300 -> LogReg C=0.001; arithmetic "
