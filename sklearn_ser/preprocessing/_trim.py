@@ -1,4 +1,4 @@
-"""Leading and trailing silence removal, a waveform-to-waveform transformer."""
+"""Silence removal (leading / trailing, optionally the pauses), waveforms in and out."""
 
 from numbers import Integral, Real
 
@@ -13,7 +13,11 @@ from ..io import as_waveforms
 __all__ = ["TrimSilence", "trim_silence"]
 
 
-def trim_silence(*, y, sr=16000, active_db=35.0, min_active=10):
+#: cross-fade at each join when pauses are cut, seconds
+_FADE = 0.005
+
+
+def trim_silence(*, y, sr=16000, active_db=35.0, min_active=10, pauses=False):
     """``y`` from its first to its last active frame (see :class:`TrimSilence`).
 
     Parameters
@@ -22,15 +26,19 @@ def trim_silence(*, y, sr=16000, active_db=35.0, min_active=10):
     sr : int, default=16000
     active_db : float, default=35.0
     min_active : int, default=10
+    pauses : bool, default=False
+        Also cut the silent stretches inside (see :class:`TrimSilence`).
 
     Returns
     -------
     y_trimmed : ndarray of float32, a copy
     """
-    return _trim(np.asarray(y, np.float32), *frame_setup(sr), active_db, min_active)
+    setup = frame_setup(sr)
+    return _trim(np.asarray(y, np.float32), sr, setup, active_db, min_active, pauses)
 
 
-def _trim(y, n_fft, hop, win, fb, active_db, min_active):
+def _trim(y, sr, setup, active_db, min_active, pauses):
+    n_fft, hop, win, fb = setup
     if y.shape[0] == 0:
         return y.copy()
     mel = mel_power(y, fb, n_fft, hop, win)
@@ -40,11 +48,53 @@ def _trim(y, n_fft, hop, win, fb, active_db, min_active):
     # centred frames: frame k covers [k * hop - win / 2, k * hop + win / 2)
     start = max(0, act[0] * hop - win // 2)
     stop = min(y.shape[0], act[-1] * hop + win)
-    return y[start:stop].copy()
+    y = y[start:stop].copy()
+    if pauses:  # the active runs of the trimmed recording, joined
+        fade = max(1, round(_FADE * sr))
+        y = _join(y, _active_runs(y, setup, active_db, min_active, fade), fade)
+    return y
+
+
+def _active_runs(y, setup, active_db, min_active, gap):
+    """Sample intervals under runs of active frames; runs closer than ``gap``
+    samples are merged. The whole of ``y`` when too few frames are active."""
+    n_fft, hop, win, fb = setup
+    act = active_frames(mel_power(y, fb, n_fft, hop, win), active_db, 0)
+    if act.sum() < min_active:
+        return [(0, y.shape[0])]
+    k = np.flatnonzero(act)
+    cut = np.flatnonzero(np.diff(k) > 1)
+    runs = []
+    for k0, k1 in zip(k[np.r_[0, cut + 1]], k[np.r_[cut, k.size - 1]]):
+        a, b = max(0, k0 * hop - win // 2), min(y.shape[0], k1 * hop + win // 2)
+        if runs and a <= runs[-1][1] + gap:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], b))
+        else:
+            runs.append((a, b))
+    return runs
+
+
+def _join(y, runs, fade):
+    """The runs of ``y`` end to end, with a raised-cosine cross-fade of
+    ``fade`` samples at each join."""
+    fade_in = (0.5 - 0.5 * np.cos(np.pi * (np.arange(fade) + 0.5) / fade)).astype(
+        np.float32
+    )
+    fade_out = (1.0 - fade_in).astype(np.float32)
+    a, b = runs[0]
+    out = y[a:b].copy()
+    for a, b in runs[1:]:
+        seg = y[a:b]
+        if out.shape[0] >= fade and seg.shape[0] >= fade:
+            out[-fade:] = out[-fade:] * fade_out + seg[:fade] * fade_in
+            out = np.concatenate([out, seg[fade:]])
+        else:
+            out = np.concatenate([out, seg])
+    return out
 
 
 class TrimSilence(TransformerMixin, BaseEstimator):
-    """Cut each recording's leading and trailing silence.
+    """Cut each recording's leading and trailing silence (and, optionally, its pauses).
 
     A frame (25 ms Hamming window every 10 ms, pre-emphasised) is *active*
     when its Mel energy is within ``active_db`` dB of the recording's
@@ -56,6 +106,12 @@ class TrimSilence(TransformerMixin, BaseEstimator):
     averaged over the whole file describe the voice rather than how much
     silence the recording set-up left around it. Recordings with fewer than
     ``min_active`` active frames are returned unchanged.
+
+    With ``pauses=True`` the silent stretches inside are cut too: the runs
+    of active frames of the trimmed recording (each with half a window of
+    margin; runs less than 5 ms apart merged) are joined end to end with a
+    5 ms raised-cosine cross-fade, so the output holds only voiced or
+    voiceless speech, whatever the speaker's pausing habits.
 
     Why: in RAVDESS 53 % of the frames are silence, in TESS 11 %. Functionals
     such as openSMILE's ComParE averaged over silence learn each corpus's
@@ -72,6 +128,8 @@ class TrimSilence(TransformerMixin, BaseEstimator):
         Frames more than this many dB below the 99th-percentile frame energy
         count as silence.
     min_active : int, default=10
+    pauses : bool, default=False
+        Also cut the pauses inside the recording (see above).
     sr : int, default=16000
         Rate that paths are decoded at; waveforms must be at it.
     n_jobs : int or None, default=None
@@ -99,16 +157,25 @@ class TrimSilence(TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "active_db": [Interval(Real, 0, None, closed="neither")],
         "min_active": [Interval(Integral, 1, None, closed="left")],
+        "pauses": ["boolean"],
         "sr": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
     }
 
     def __init__(
-        self, *, active_db=35.0, min_active=10, sr=16000, n_jobs=None, verbose=0
+        self,
+        *,
+        active_db=35.0,
+        min_active=10,
+        pauses=False,
+        sr=16000,
+        n_jobs=None,
+        verbose=0,
     ):
         self.active_db = active_db
         self.min_active = min_active
+        self.pauses = pauses
         self.sr = sr
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -120,7 +187,8 @@ class TrimSilence(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """The recordings of ``X`` without their leading and trailing silence.
+        """The recordings of ``X`` without their leading and trailing silence
+        (and without their pauses when ``pauses=True``).
 
         Parameters
         ----------
@@ -134,8 +202,9 @@ class TrimSilence(TransformerMixin, BaseEstimator):
         self._validate_params()
         waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
         setup = frame_setup(self.sr)
+        args = (self.sr, setup, self.active_db, self.min_active, self.pauses)
         return Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_trim)(w, *setup, self.active_db, self.min_active) for w in waves
+            delayed(_trim)(w, *args) for w in waves
         )
 
     def __sklearn_tags__(self):

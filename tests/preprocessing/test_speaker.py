@@ -57,9 +57,7 @@ def test_strict_uses_nothing_from_the_transformed_speakers(rng, routing):
     np.testing.assert_allclose(out, (Xt - norm.mean_) / norm.std_)
     # ... so each test sample's output depends on nothing else in the batch
     np.testing.assert_allclose(norm.transform(Xt[:1], groups=gt[:1]), out[:1])
-    np.testing.assert_allclose(
-        norm.transform(Xt[::-1] * 1, groups=gt[::-1])[::-1], out
-    )
+    np.testing.assert_allclose(norm.transform(Xt[::-1] * 1, groups=gt[::-1])[::-1], out)
 
 
 def test_transductive_uses_each_test_speakers_own_statistics(rng, routing):

@@ -99,3 +99,37 @@ def test_parameters_are_checked_and_clone_keeps_them():
         TrimSilence(active_db=0).fit_transform([_tone()])
     with pytest.raises(InvalidParameterError, match="min_active"):
         TrimSilence(min_active=0).fit([_tone()])
+
+
+def test_pauses_true_cuts_the_pauses_inside_and_joins_the_speech_smoothly():
+    a, b = _tone(0.5, freq=440.0), _tone(0.5, freq=660.0)
+    y = _pad(np.concatenate([a, np.zeros(8000, np.float32), b]), 16000, 16000)
+    kept = TrimSilence().fit_transform([y])[0]
+    cut = TrimSilence(pauses=True).fit_transform([y])[0]
+    # half a second of silence less, give or take a window either side
+    assert abs((len(kept) - len(cut)) - 8000) <= 0.05 * SR
+    # one join, no click: no sample jumps more than the tones themselves do
+    steps = np.abs(np.diff(cut))
+    assert steps.max() <= np.abs(np.diff(np.concatenate([a, b]))).max() + 1e-6
+    # a single run: no join, a contiguous piece of the plain trim (the runs
+    # keep half a window of margin, the plain trim up to a window)
+    y1 = _pad(a, 8000, 8000)
+    (one,) = TrimSilence(pauses=True).fit_transform([y1])
+    (plain,) = TrimSilence().fit_transform([y1])
+    assert len(plain) - 0.05 * SR <= len(one) <= len(plain)
+    assert any(
+        np.array_equal(one, plain[o : o + len(one)])
+        for o in range(len(plain) - len(one) + 1)
+    )
+
+
+def test_pauses_true_shortens_real_speech_and_keeps_its_voiced_frames(ravdess_files):
+    from sklearn_ser.io import load_audio_batch
+
+    waves = load_audio_batch(ravdess_files[:6], sr=SR)
+    kept = TrimSilence().fit_transform(waves)
+    cut = TrimSilence(pauses=True).fit_transform(waves)
+    ratio = sum(map(len, cut)) / sum(map(len, kept))
+    assert 0.5 < ratio < 1.0, ratio
+    for k, c in zip(kept, cut):  # as loud: the speech is all still there
+        assert np.abs(c).max() == pytest.approx(np.abs(k).max(), rel=0.05)
