@@ -81,7 +81,7 @@ def corpus_features(paths, name, *, cache_dir, n_jobs=1):
     base, rate = parse_name(name)
     if rate is not None:
         X = memory.cache(_speed_features, ignore=["n_jobs"])(paths, base, rate, n_jobs)
-    elif name.endswith(TRIM):
+    elif name.endswith(TRIM) or name.endswith(SPEECH):
         X = memory.cache(_trimmed_features, ignore=["n_jobs"])(paths, name, n_jobs)
     elif name == "mfcc":
         X = memory.cache(_mfcc_stats, ignore=["n_jobs"])(paths, n_jobs)
@@ -107,22 +107,35 @@ def _more_transformers(name, *, memory, n_jobs):
 
         base = feature_transformer(name[: -len(TRIM)], n_jobs=n_jobs)
         return make_pipeline(TrimSilence(n_jobs=n_jobs), base)
+    if name.endswith(SPEECH) and name[: -len(SPEECH)] in FEATURE_SETS:
+        # the set computed on the speech only (leading / trailing silence and
+        # pauses cut), scaled to -25 dBFS RMS
+        from sklearn.pipeline import make_pipeline
+
+        from sklearn_ser.preprocessing import LoudnessNormalizer, TrimSilence
+
+        base = feature_transformer(name[: -len(SPEECH)], n_jobs=n_jobs)
+        trim = TrimSilence(pauses=True, n_jobs=n_jobs)
+        return make_pipeline(trim, LoudnessNormalizer(), base)
     if name == "logmel":
         # 64 log-Mel bands + deltas over the active frames, 7 statistics each,
         # per-utterance mean removed (896 columns)
         return F.LogMelFunctionals(n_jobs=n_jobs, memory=memory)
     raise ValueError(
         f"unknown feature set {name!r}; choose from {FEATURE_SETS}, each "
-        f"optionally suffixed {TRIM!r}"
+        f"optionally suffixed {TRIM!r} or {SPEECH!r}"
     )
 
 
 #: suffix of a feature set computed on the silence-trimmed recording
 TRIM = "_trim"
+#: suffix of a feature set computed on the speech only, at a fixed loudness
+SPEECH = "_speech"
 
 
 def _trimmed_features(paths, name, n_jobs):
-    """Feature set ``name`` ("<set>_trim") of every file of ``paths``, in chunks."""
+    """Feature set ``name`` ("<set>_trim", "<set>_speech") of every file of
+    ``paths``, in chunks."""
     from sklearn_ser.io import load_audio_batch
 
     out = []

@@ -489,6 +489,12 @@ _ALL4_TRIM = tuple(f"{b}_trim" for b in _ALL4)
 _VOTE4_TRIM = [
     ((f"{sets[0]}_trim",), kind, *rest) for sets, kind, *rest in _VOTE4_LOGMEL
 ]
+#: the same four heads on the speech only at a fixed loudness (TrimSilence
+#: with pauses=True, then LoudnessNormalizer)
+_ALL4_SPEECH = tuple(f"{b}_speech" for b in _ALL4)
+_VOTE4_SPEECH = [
+    ((f"{sets[0]}_speech",), kind, *rest) for sets, kind, *rest in _VOTE4_LOGMEL
+]
 #: the registered heads plus shrinkage LDA on the same ComParE PCA 300
 _VOTE4_FIXED = [*_VOTE3_FIXED, (("compare",), "lda", 300)]
 _AUG_COMPARE = augmented(("compare",), head(("compare",), "logreg_large", pca=300))
@@ -596,6 +602,15 @@ ROWS = {
         "fills 53 % of RAVDESS's frames and 11 % of TESS's",
         _PAPER,
     ),
+    "compare-vote-speed speech-only (registry settings)": Row(
+        "strict", *augmented(_ALL4_SPEECH, head_vote(_VOTE4_SPEECH)),
+        "the trimmed row with the pauses inside each recording cut too "
+        "(TrimSilence(pauses=True): the runs of active frames joined with 5 ms "
+        "cross-fades) and every recording scaled to -25 dBFS RMS "
+        "(LoudnessNormalizer; peak kept <= 0.99), so no head sees how long a "
+        "speaker pauses or how loud the recording set-up was",
+        _PAPER,
+    ),
     "vote4 + speed perturbation (registry settings)": Row(
         "strict", *augmented(_ALL3, head_vote(_VOTE4_FIXED)),
         "the registry-settings row plus a fourth head, shrinkage LDA (Ledoit-Wolf) "
@@ -689,6 +704,14 @@ ROWS = {
         head_vote(_VOTE4_TRIM, norm="transductive", self_training=True),
         "the row above on the silence-trimmed recordings (TrimSilence first, "
         "as in 'compare-vote-speed trimmed (registry settings)')",
+        _PAPER,
+    ),
+    "compare-vote-enrol speech-only (registry settings)": Row(
+        "transductive", _ALL4_SPEECH,
+        head_vote(_VOTE4_SPEECH, norm="transductive", self_training=True),
+        "the enrolment row on the speech only at a fixed loudness "
+        "(TrimSilence(pauses=True), LoudnessNormalizer, as in 'compare-vote-speed "
+        "speech-only (registry settings)')",
         _PAPER,
     ),
     "vote compare+egemaps+mfcc + speaker-norm + other corpus + self-training": Row(
