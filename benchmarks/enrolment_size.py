@@ -6,12 +6,14 @@ self-trains on them, so its accuracy depends on how many of that speaker's
 recordings arrive in one batch (``sklearn-ser predict --speaker``). This
 benchmark measures it on RAVDESS's six EmoBox actor folds: the pipeline is
 fitted on each fold's 20 training actors (cached features, the registry's
-settings: ``speaker_independent.py``'s row "compare-vote-enrol (registry
-settings)"), then each test actor is predicted alone, from ``k`` of their 60
-recordings drawn at random (every emotion may or may not be among them, as
-for a user), ``--draws`` times per ``k``. Reported: UAR over all predictions
-of each ``k``, with and without the self-training step (normalisation only),
-beside the strict ``compare-vote-speed`` figure, which needs no enrolment.
+settings: ``speaker_independent.py``'s row "compare-vote-enrol speech-only
+(registry settings)"), then each test actor is predicted alone, from ``k`` of
+their 60 recordings drawn at random (every emotion may or may not be among
+them, as for a user), ``--draws`` times per ``k``. Reported: UAR over all
+predictions of each ``k``, with and without the self-training step
+(normalisation only), beside the strict ``compare-vote-speed`` (row
+"compare-vote-speed speech-only (registry settings)", fitted on the same training
+actors) on the same files, which needs no enrolment.
 
     python benchmarks/enrolment_size.py --cache-dir CACHE [--sizes 1,4,8,16,30,60]
 
@@ -32,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import machine_info, machine_markdown  # noqa: E402
 
-ROW = "compare-vote-enrol (registry settings)"
-STRICT_ROW = "compare-vote-speed (registry settings)"
+ROW = "compare-vote-enrol speech-only (registry settings)"
+STRICT_ROW = "compare-vote-speed speech-only (registry settings)"
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -49,18 +51,22 @@ def run(data, sizes, draws, seed, verbose):
 
     from sklearn_ser.model_selection import get_protocol
 
-    row = si.ROWS[ROW]
+    row, strict_row = si.ROWS[ROW], si.ROWS[STRICT_ROW]
     d = data["ravdess"]
     X, blocks = d.features(row.inputs)
+    Xs, blocks_s = d.features(strict_row.inputs)
     y, g = d.y, d.groups
     rng = np.random.default_rng(seed)
-    pooled = {k: {"adapt": ([], []), "norm_only": ([], [])} for k in sizes}
+    kinds = ("adapt", "norm_only", "strict")
+    pooled = {k: {kind: ([], []) for kind in kinds} for k in sizes}
     for fold, (tr, te) in enumerate(get_protocol("emobox-ravdess").split(X, y, g)):
         t0 = time.perf_counter()
         model = row.build(profile="paper", blocks=blocks, seed=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(X[tr], y[tr], groups=g[tr])
+            strict = strict_row.build(profile="paper", blocks=blocks_s, seed=seed)
+            strict.fit(Xs[tr], y[tr])
         norm, selftrain = model[:-1], model[-1]
         for speaker in np.unique(g[te]):
             own = te[g[te] == speaker]
@@ -74,7 +80,8 @@ def run(data, sizes, draws, seed, verbose):
                         pred = model.predict(X[pick], groups=groups)
                         Xn = norm.transform(X[pick], groups=groups)
                         plain = selftrain.estimator_.predict(Xn)
-                    for key, p in (("adapt", pred), ("norm_only", plain)):
+                        alone = strict.predict(Xs[pick])
+                    for key, p in zip(kinds, (pred, plain, alone)):
                         pooled[k][key][0].extend(y[pick])
                         pooled[k][key][1].extend(p)
         if verbose:
@@ -113,6 +120,7 @@ def main(argv=None):
             "n_predictions": len(adapt[0]),
             "uar_adapted": _uar(*adapt),
             "uar_normalisation_only": _uar(*plain),
+            "uar_strict_same_files": _uar(*pooled[k]["strict"]),
         })
     table = json.loads((RESULTS / "speaker_independent_paper.json").read_text())
     strict = next(
@@ -144,13 +152,14 @@ def main(argv=None):
         f"`{STRICT_ROW}` {strict.get('mean', float('nan')):.3f} (mean over folds).",
         "",
         "| recordings per speaker | predictions | UAR adapted (normalisation + "
-        "self-training) | UAR normalisation only |",
-        "|---|---|---|---|",
+        "self-training) | UAR normalisation only | UAR strict, same files |",
+        "|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['files_per_speaker']} | {r['n_predictions']} | "
-            f"{r['uar_adapted']:.3f} | {r['uar_normalisation_only']:.3f} |"
+            f"{r['uar_adapted']:.3f} | {r['uar_normalisation_only']:.3f} | "
+            f"{r['uar_strict_same_files']:.3f} |"
         )
     lines += ["", f"Run time {record['seconds']:.0f} s.", "", machine_markdown(info)]
     (RESULTS / "enrolment_size.md").write_text("\n".join(lines) + "\n")

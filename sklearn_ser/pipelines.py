@@ -242,10 +242,10 @@ def _opensmile_logreg(feature_set, C, n_components=None):
 
 def _compare_vote_speed(rs):
     """Soft vote of ComParE / eGeMAPS / MFCC-statistics / log-Mel-functionals
-    logistic regressions on the silence-trimmed recordings, fitted on the
-    training files plus their 0.9x and 1.1x speed-perturbed copies
-    (``benchmarks/speaker_independent.py``'s row "compare-vote-speed trimmed
-    (registry settings)")."""
+    logistic regressions on the speech of each recording (silence and pauses
+    cut, scaled to -25 dBFS RMS), fitted on the training files plus their
+    0.9x and 1.1x speed-perturbed copies (``benchmarks/speaker_independent.py``'s
+    row "compare-vote-speed speech-only (registry settings)")."""
     from sklearn.ensemble import VotingClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
@@ -253,7 +253,7 @@ def _compare_vote_speed(rs):
     from . import Pipeline
     from .augment import AugmentedClassifier, SpeedPerturbation
     from .features import MFCC, FrameStats, LogMelFunctionals
-    from .preprocessing import CappedPCA, TrimSilence
+    from .preprocessing import CappedPCA, LoudnessNormalizer, TrimSilence
 
     mfcc = Pipeline(
         [
@@ -284,19 +284,26 @@ def _compare_vote_speed(rs):
         voting="soft",
     )
     # copies are perturbed first, then every recording (copy, training file or
-    # file to predict) loses its leading and trailing silence
-    trimmed = Pipeline([("trim", TrimSilence(sr=16000)), ("vote", vote)])
-    return AugmentedClassifier(trimmed, SpeedPerturbation(rates=(0.9, 1.1)))
+    # file to predict) is cut to its speech and scaled to a fixed loudness
+    speech = Pipeline(
+        [
+            ("trim", TrimSilence(pauses=True, sr=16000)),
+            ("loudness", LoudnessNormalizer(sr=16000)),
+            ("vote", vote),
+        ]
+    )
+    return AugmentedClassifier(speech, SpeedPerturbation(rates=(0.9, 1.1)))
 
 
 def _compare_vote_enrol(rs):
     """Speaker-adaptive (enrolment) version of the four-head vote: every
-    recording is trimmed of its leading and trailing silence, the ComParE,
+    recording is cut to its speech (silence and pauses) and scaled to -25
+    dBFS RMS, the ComParE,
     eGeMAPS, MFCC-statistics and log-Mel-functionals columns of every speaker
     are standardised with that speaker's own statistics, then the soft vote
     is self-trained on the batch being predicted
-    (``benchmarks/speaker_independent.py``'s row "compare-vote-enrol trimmed
-    (registry settings)").
+    (``benchmarks/speaker_independent.py``'s row "compare-vote-enrol
+    speech-only (registry settings)").
 
     The features are computed once, before the normaliser, so the
     self-training refits at prediction reuse them instead of reading the
@@ -318,7 +325,12 @@ def _compare_vote_enrol(rs):
         LogMelFunctionals,
         OpenSmileFunctionals,
     )
-    from .preprocessing import CappedPCA, SpeakerNormalizer, TrimSilence
+    from .preprocessing import (
+        CappedPCA,
+        LoudnessNormalizer,
+        SpeakerNormalizer,
+        TrimSilence,
+    )
     from .semi_supervised import TransductiveSelfTraining
 
     n_mfcc = 40
@@ -364,7 +376,8 @@ def _compare_vote_enrol(rs):
         )
     return Pipeline(
         [
-            ("trim", TrimSilence(sr=16000)),
+            ("trim", TrimSilence(pauses=True, sr=16000)),
+            ("loudness", LoudnessNormalizer(sr=16000)),
             ("features", union),
             ("speaker", norm),
             ("selftraining", TransductiveSelfTraining(vote, fraction=0.5, n_rounds=1)),

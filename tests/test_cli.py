@@ -374,18 +374,20 @@ def test_compare_vote_speed_is_the_benchmarks_best_strict_row():
     """The registered pipeline has the row's parts: four LogReg heads on
     ComParE (PCA <= 300, C=0.001), eGeMAPS, MFCC statistics and log-Mel
     functionals (PCA <= 300, C=0.001), soft voting, 0.9x / 1.1x
-    speed-perturbed copies at fit time only, every recording trimmed of its
-    leading and trailing silence before the heads."""
+    speed-perturbed copies at fit time only, every recording cut to its
+    speech (silence and pauses) and scaled to a fixed loudness before the
+    heads."""
     from sklearn_ser.augment import AugmentedClassifier, SpeedPerturbation
     from sklearn_ser.pipelines import get_pipeline
-    from sklearn_ser.preprocessing import TrimSilence
+    from sklearn_ser.preprocessing import LoudnessNormalizer, TrimSilence
 
     pipe = get_pipeline("compare-vote-speed", random_state=3)
     assert isinstance(pipe, AugmentedClassifier)
     assert isinstance(pipe.augmenter, SpeedPerturbation)
     assert tuple(pipe.augmenter.rates) == (0.9, 1.1)
-    trim, vote = (step for _, step in pipe.estimator.steps)
-    assert isinstance(trim, TrimSilence) and trim.active_db == 35.0
+    trim, loudness, vote = (step for _, step in pipe.estimator.steps)
+    assert isinstance(trim, TrimSilence) and trim.active_db == 35.0 and trim.pauses
+    assert isinstance(loudness, LoudnessNormalizer) and loudness.target_db == -25.0
     assert vote.voting == "soft"
     members = dict(vote.estimators)
     assert list(members) == ["compare", "egemaps", "mfcc", "logmel"]
@@ -779,7 +781,11 @@ def test_compare_vote_enrol_heads_read_their_own_feature_block():
     import sklearn
 
     from sklearn_ser.pipelines import get_pipeline, list_pipelines
-    from sklearn_ser.preprocessing import SpeakerNormalizer, TrimSilence
+    from sklearn_ser.preprocessing import (
+        LoudnessNormalizer,
+        SpeakerNormalizer,
+        TrimSilence,
+    )
     from sklearn_ser.semi_supervised import TransductiveSelfTraining
 
     assert list_pipelines()["compare-vote-enrol"].adapts_to_speaker
@@ -798,7 +804,9 @@ def test_compare_vote_enrol_heads_read_their_own_feature_block():
     assert blocks["mfcc"].start == blocks["egemaps"].stop
     assert blocks["logmel"].start == blocks["mfcc"].stop
     assert blocks["egemaps"].stop - blocks["egemaps"].start == 88
-    assert isinstance(pipe.steps[0][1], TrimSilence)  # before the features
+    trim, loudness = pipe.steps[0][1], pipe.steps[1][1]  # before the features
+    assert isinstance(trim, TrimSilence) and trim.pauses
+    assert isinstance(loudness, LoudnessNormalizer)
     assert isinstance(pipe.named_steps["speaker"], SpeakerNormalizer)
     assert pipe.named_steps["speaker"].mode == "transductive"
     assert isinstance(pipe.named_steps["selftraining"], TransductiveSelfTraining)
@@ -821,7 +829,7 @@ def test_train_default_is_the_best_strict_registered_pipeline():
     rows = {r["row"]: r for r in table["rows"]}
     registered = {  # registry pipeline -> its benchmark row (same settings)
         "compare-logreg": "compare-logreg",
-        "compare-vote-speed": "compare-vote-speed trimmed (registry settings)",
+        "compare-vote-speed": "compare-vote-speed speech-only (registry settings)",
         "mfcc-svm": "mfcc-svm (baseline)",
     }
     for protocol in ("emobox-ravdess", "tess-loso", "cross-corpus"):
