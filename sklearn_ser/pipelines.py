@@ -537,7 +537,8 @@ _SPECS = [
     ),
     PipelineSpec(
         "compare-vote-speed",
-        "leading / trailing silence cut, then a soft vote of ComParE (PCA <= 300), "
+        "speech only (silence and pauses cut), -25 dBFS, then a soft vote of "
+        "ComParE (PCA <= 300), "
         "eGeMAPS, MFCC-statistics and log-Mel functionals (PCA <= 300) LogRegs, "
         "trained on the files plus their 0.9x / 1.1x speed-perturbed copies",
         "",
@@ -546,16 +547,19 @@ _SPECS = [
         False,
         _compare_vote_speed,
         "`sklearn-ser train`'s default: the best strict registered system of "
-        "benchmarks/speaker_independent.py (eGeMAPS / MFCC C=0.1 fixed; 0.625 / "
-        "0.582 / 0.343 UAR on EmoBox RAVDESS, TESS LOSO and cross-corpus against "
-        "compare-logreg's 0.584 / 0.479 / 0.226; without TrimSilence 0.620 / "
-        "0.572 / 0.318, without it and the log-Mel head 0.595 / 0.507 / 0.281). "
+        "benchmarks/speaker_independent.py (eGeMAPS / MFCC C=0.1 fixed; 0.644 / "
+        "0.602 / 0.359 UAR on EmoBox RAVDESS, TESS LOSO and cross-corpus against "
+        "compare-logreg's 0.584 / 0.479 / 0.226; with leading / trailing trimming "
+        "only 0.625 / 0.582 / 0.343, without TrimSilence and LoudnessNormalizer "
+        "0.620 / 0.572 / 0.318, without the log-Mel head either 0.595 / 0.507 / "
+        "0.281). "
         "Training extracts four feature sets from three copies of every file: "
         "about 4 times compare-logreg's training time. Needs the opensmile extra.",
     ),
     PipelineSpec(
         "compare-vote-enrol",
-        "speaker-adaptive: leading / trailing silence cut, ComParE + eGeMAPS + "
+        "speaker-adaptive: speech only (silence and pauses cut), -25 dBFS, "
+        "ComParE + eGeMAPS + "
         "MFCC statistics + log-Mel functionals, each speaker standardised with "
         "its own statistics, soft vote of four LogRegs self-trained on the batch "
         "being predicted (needs speaker ids)",
@@ -564,10 +568,11 @@ _SPECS = [
         "emobox-ravdess",
         False,
         _compare_vote_enrol,
-        "benchmarks/speaker_independent.py's row 'compare-vote-enrol trimmed "
-        "(registry settings)': 0.735 / 0.708 / 0.573 UAR on EmoBox RAVDESS, TESS "
-        "LOSO and cross-corpus (without TrimSilence 0.720 / 0.710 / 0.538, "
-        "without it and the log-Mel head 0.705 / 0.698 / 0.517). "
+        "benchmarks/speaker_independent.py's row 'compare-vote-enrol speech-only "
+        "(registry settings)': 0.728 / 0.712 / 0.606 UAR on EmoBox RAVDESS, TESS "
+        "LOSO and cross-corpus (leading / trailing trimming only 0.735 / 0.708 / "
+        "0.573, neither step 0.720 / 0.710 / 0.538, without the log-Mel head "
+        "either 0.705 / 0.698 / 0.517). "
         "Enrolment: fit and "
         "predict take groups= (speaker ids) under "
         "sklearn.set_config(enable_metadata_routing=True); each new speaker is "

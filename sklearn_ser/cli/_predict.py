@@ -135,7 +135,7 @@ def _speaker_of(args, adapts):
 
 #: below this many files per speaker, adaptation is no better than the strict
 #: default (benchmarks/results/enrolment_size.md: UAR 0.506 with 1 file, 0.594
-#: with 4, 0.628 with 8, 0.651 with 16, 0.702 with 60; compare-vote-speed 0.625)
+#: with 4, 0.628 with 8, 0.651 with 16, 0.702 with 60; compare-vote-speed 0.644)
 _ENROL_MIN_FILES = 16
 
 
