@@ -3,10 +3,9 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 
-from ..io import as_waveforms
+from ._waveform_base import WaveformTransformer
 
 __all__ = ["LoudnessNormalizer", "normalize_loudness"]
 
@@ -35,7 +34,7 @@ def normalize_loudness(*, y, target_db=-25.0, peak=0.99):
     return (y * np.float32(gain)).astype(np.float32)
 
 
-class LoudnessNormalizer(TransformerMixin, BaseEstimator):
+class LoudnessNormalizer(WaveformTransformer):
     """Scale each recording to the same loudness (RMS in dBFS).
 
     How loud a file is says more about the microphone, its distance and the
@@ -93,35 +92,8 @@ class LoudnessNormalizer(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def fit(self, X=None, y=None):
-        """Check the parameters (nothing is learned). Returns self."""
-        self._validate_params()
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X):
-        """The recordings of ``X``, each scaled to ``target_db`` dBFS RMS.
-
-        Parameters
-        ----------
-        X : list of paths and/or 1-D waveforms, or 2-D array (n_samples, n_times)
-
-        Returns
-        -------
-        list of ndarray of float32
-        """
-        self._validate_params()
-        waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
+    def _transform_waveforms(self, waves):
         return [
             normalize_loudness(y=w, target_db=self.target_db, peak=self.peak)
             for w in waves
         ]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.target_tags.required = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = True
-        tags.input_tags.string = True
-        return tags

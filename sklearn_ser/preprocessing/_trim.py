@@ -4,11 +4,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 
 from ..features._logmel_functionals import active_frames, frame_setup, mel_power
-from ..io import as_waveforms
+from ._waveform_base import WaveformTransformer
 
 __all__ = ["TrimSilence", "trim_silence"]
 
@@ -93,7 +92,7 @@ def _join(y, runs, fade):
     return out
 
 
-class TrimSilence(TransformerMixin, BaseEstimator):
+class TrimSilence(WaveformTransformer):
     """Cut each recording's leading and trailing silence (and, optionally, its pauses).
 
     A frame (25 ms Hamming window every 10 ms, pre-emphasised) is *active*
@@ -180,38 +179,9 @@ class TrimSilence(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def fit(self, X=None, y=None):
-        """Check the parameters (nothing is learned). Returns self."""
-        self._validate_params()
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X):
-        """The recordings of ``X`` without their leading and trailing silence
-        (and without their pauses when ``pauses=True``).
-
-        Parameters
-        ----------
-        X : list of paths and/or 1-D waveforms, or 2-D array (n_samples, n_times)
-
-        Returns
-        -------
-        list of ndarray of float32
-            One 1-D waveform per recording, at ``sr``; lengths differ.
-        """
-        self._validate_params()
-        waves = as_waveforms(X, self.sr, n_jobs=self.n_jobs, verbose=self.verbose)
+    def _transform_waveforms(self, waves):
         setup = frame_setup(self.sr)
         args = (self.sr, setup, self.active_db, self.min_active, self.pauses)
         return Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_trim)(w, *args) for w in waves
         )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.target_tags.required = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = True
-        tags.input_tags.string = True
-        return tags
