@@ -134,9 +134,10 @@ def _speaker_of(args, adapts):
 
 
 #: below this many files per speaker, adaptation is no better than the strict
-#: default (benchmarks/results/enrolment_size.md: UAR 0.506 with 1 file, 0.594
-#: with 4, 0.628 with 8, 0.651 with 16, 0.702 with 60; compare-vote-speed 0.644)
-_ENROL_MIN_FILES = 16
+#: default (benchmarks/results/enrolment_size.md, on the same files: adapted
+#: 0.551 / 0.605 / 0.643 / 0.664 / 0.730 with 1 / 4 / 8 / 16 / 60 files,
+#: strict compare-vote-speed 0.577 / 0.637 / 0.607 / 0.604 / 0.644)
+_ENROL_MIN_FILES = 8
 
 
 def _log_speakers(args, speakers):
@@ -146,8 +147,7 @@ def _log_speakers(args, speakers):
         how = (
             "standardised with its own statistics"
             if n >= 2
-            else "one file: standardised with the typical training speaker's "
-            "statistics"
+            else "one file: standardised with the typical training speaker's statistics"
         )
         if n < _ENROL_MIN_FILES:
             how += (
@@ -172,8 +172,13 @@ def _cmd_timeline(args):
         if folder and not os.path.isdir(folder):
             raise UserError(f"{target}: folder {folder} does not exist")
     model = _load_model(args.model, load_model)
-    opts = dict(window=args.window, hop=args.hop, smooth=args.smooth,
-                vad=not args.no_vad, batch_size=64)
+    opts = dict(
+        window=args.window,
+        hop=args.hop,
+        smooth=args.smooth,
+        vad=not args.no_vad,
+        batch_size=64,
+    )
     if stdin:
         gen = iter_timeline(model, _stdin_chunks(args.sr), args.sr, **opts)
     else:
@@ -210,8 +215,11 @@ def _cmd_timeline(args):
             f"{_one_line(error)} ({len(tl)} segment(s) before the damage"
             + (f" written to {written})" if written else ")")
         )
-    _log(args, f"{len(tl)} segment(s), {tl.speech_seconds():.1f} s of speech in "
-         f"{tl.duration:.1f} s of audio" + (f"; wrote {written}" if written else ""))
+    _log(
+        args,
+        f"{len(tl)} segment(s), {tl.speech_seconds():.1f} s of speech in "
+        f"{tl.duration:.1f} s of audio" + (f"; wrote {written}" if written else ""),
+    )
     return 0
 
 
