@@ -75,21 +75,24 @@ def _active_runs(y, setup, active_db, min_active, gap):
 
 def _join(y, runs, fade):
     """The runs of ``y`` end to end, with a raised-cosine cross-fade of
-    ``fade`` samples at each join."""
+    ``fade`` samples at each join (pieces joined once at the end, so long
+    recordings with many pauses stay linear in time)."""
     fade_in = (0.5 - 0.5 * np.cos(np.pi * (np.arange(fade) + 0.5) / fade)).astype(
         np.float32
     )
     fade_out = (1.0 - fade_in).astype(np.float32)
-    a, b = runs[0]
-    out = y[a:b].copy()
-    for a, b in runs[1:]:
-        seg = y[a:b]
-        if out.shape[0] >= fade and seg.shape[0] >= fade:
-            out[-fade:] = out[-fade:] * fade_out + seg[:fade] * fade_in
-            out = np.concatenate([out, seg[fade:]])
-        else:
-            out = np.concatenate([out, seg])
-    return out
+    pieces, total = [], 0
+    for a, b in runs:
+        seg = y[a:b].copy()
+        while len(pieces) > 1 and pieces[-1].shape[0] < fade:
+            pieces[-2:] = [np.concatenate(pieces[-2:])]
+        if pieces and total >= fade and seg.shape[0] >= fade:
+            last = pieces[-1]
+            last[-fade:] = last[-fade:] * fade_out + seg[:fade] * fade_in
+            seg = seg[fade:]
+        pieces.append(seg)
+        total += seg.shape[0]
+    return np.concatenate(pieces)
 
 
 class TrimSilence(WaveformTransformer):
