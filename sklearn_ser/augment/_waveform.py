@@ -358,6 +358,13 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Usually a Pipeline from audio to a classifier.
     augmenter : object with ``fit_resample(X, y, groups=None)``
         The fit-time resampler; ``None`` fits on the data as given.
+    groups_param : str, default=None
+        Name of the ``estimator.fit`` parameter that receives the speakers of
+        the augmented rows (each copy keeps its original's speaker), e.g.
+        ``"vote__groups"`` for a Pipeline whose step ``"vote"`` takes
+        ``groups``; ``None`` passes no speakers to ``estimator``. With
+        scikit-learn's metadata routing enabled, a Pipeline takes
+        ``"groups"`` and routes it to the steps that request it.
 
     Attributes
     ----------
@@ -372,9 +379,10 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Number of (augmented) samples the estimator was fitted on.
     """
 
-    def __init__(self, estimator, augmenter=None):
+    def __init__(self, estimator, augmenter=None, *, groups_param=None):
         self.estimator = estimator
         self.augmenter = augmenter
+        self.groups_param = groups_param
 
     def fit(self, X, y, groups=None, **fit_params):
         """Augment ``(X, y)`` and fit ``estimator`` on the result.
@@ -384,7 +392,8 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         X : array-like of audio
         y : array-like of shape (n_samples,)
         groups : array-like of shape (n_samples,), default=None
-            Speakers, passed to ``augmenter.fit_resample``.
+            Speakers, passed to ``augmenter.fit_resample`` and, repeated for
+            the copies, to ``estimator.fit`` as ``groups_param``.
         **fit_params
             Passed to ``estimator.fit``.
 
@@ -403,6 +412,24 @@ class AugmentedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 )
             self.augmenter_ = clone(self.augmenter)
             X_res, y_res = self.augmenter_.fit_resample(X, y, groups=groups)
+        if self.groups_param is not None and groups is not None:
+            if not isinstance(self.groups_param, str):
+                raise TypeError(
+                    "groups_param must be the name of a fit parameter of estimator "
+                    f"or None. Received: groups_param={self.groups_param!r}"
+                )
+            groups = check_groups_shape(groups, _num_samples(y))
+            if self.augmenter_ is not None:
+                idx = getattr(self.augmenter_, "sample_indices_", None)
+                if idx is None:
+                    raise ValueError(
+                        f"groups_param={self.groups_param!r} needs the original "
+                        "of every augmented row, but the augmenter "
+                        f"{type(self.augmenter_).__name__} sets no sample_indices_ "
+                        "in fit_resample"
+                    )
+                groups = groups[idx]
+            fit_params = {**fit_params, self.groups_param: groups}
         self.estimator_ = clone(self.estimator).fit(X_res, y_res, **fit_params)
         self.classes_ = self.estimator_.classes_
         if hasattr(self.estimator_, "n_features_in_"):

@@ -58,6 +58,7 @@ def _train(args, pipe, proto, X, y, groups):
         get_protocol,
         predict_with_proba,
     )
+    from ..utils._groups import fit_groups_kw
 
     adapts = _adapts(args)
     meta = {
@@ -70,7 +71,7 @@ def _train(args, pipe, proto, X, y, groups):
     t0 = time.perf_counter()
     if proto == "all":
         _log(args, f"training {args.pipeline} on all {len(y)} files")
-        pipe.fit(X, y, **({"groups": groups} if adapts else {}))
+        pipe.fit(X, y, **fit_groups_kw(pipe, groups))
         table = None
     else:
         protocol = get_protocol(proto, random_state=args.seed)
@@ -84,7 +85,7 @@ def _train(args, pipe, proto, X, y, groups):
             + (f" ({len(val)} validation)" if len(val) else "")
             + f", {len(test)} held out ({proto})",
         )
-        g = {"groups": groups[train]} if adapts else {}
+        g = fit_groups_kw(pipe, None if groups is None else groups[train])
         g_val = groups[val] if adapts and len(val) else None
         fit_with_validation(
             pipe,

@@ -13,6 +13,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ..metrics import score_all
 from ..utils._groups import consumes_groups as _consumes_groups
+from ..utils._groups import fit_groups_kw as _fit_groups_kw
 from ..utils._groups import groups_kw as _groups_kw
 from ._protocols import Protocol, get_protocol
 from ._result import EvaluationResult
@@ -164,7 +165,7 @@ def _fit_fold(
     fit_params = dict(fit_params)
     gv = None
     if groups is not None:
-        fit_params.update(_groups_kw(est, "fit", groups[train]))
+        fit_params.update(_fit_groups_kw(est, groups[train]))
         gv = groups[val] if Xv is not None else None
     t0 = time.perf_counter()
     est, used_val = fit_with_validation(
@@ -289,7 +290,10 @@ def evaluate(
         ``groups`` (e.g. ``SpeakerNormalizer().set_fit_request(groups=True)
         .set_transform_request(groups=True)``, or a search whose ``cv``
         splits by speaker) receives each fold's part of ``groups``, in
-        ``fit`` and in ``predict`` / ``transform``.
+        ``fit`` and in ``predict`` / ``transform``. An estimator whose own
+        ``fit`` takes ``groups`` (e.g. ``AugmentedClassifier``, as in the
+        ``compare-vote-speed`` pipeline) gets the training part in ``fit``
+        with routing off too.
     use_validation : bool, default=True
         Give validation parts (e.g. S2's 10%) to estimators that accept them
         (see :func:`fit_with_validation`). Validation samples are never

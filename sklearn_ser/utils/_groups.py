@@ -1,9 +1,11 @@
 """Speaker ids (``groups``): checking them and asking who consumes them."""
 
+import inspect
+
 import numpy as np
 from sklearn import get_config
 
-__all__ = ["check_groups_shape", "consumes_groups", "groups_kw"]
+__all__ = ["check_groups_shape", "consumes_groups", "fit_groups_kw", "groups_kw"]
 
 
 def check_groups_shape(groups, n_samples):
@@ -38,3 +40,24 @@ def groups_kw(estimator, method, groups):
     if groups is None or not consumes_groups(estimator, method):
         return {}
     return {"groups": groups}
+
+
+def fit_groups_kw(estimator, groups):
+    """``{"groups": groups}`` for ``estimator.fit``, else ``{}``.
+
+    With metadata routing enabled, when ``estimator`` requests them (as
+    :func:`groups_kw`). With routing off, when ``estimator.fit`` names a
+    ``groups`` parameter itself (e.g.
+    :class:`~sklearn_ser.augment.AugmentedClassifier`, whose augmenter and
+    vote use the speakers), the way scikit-learn hands ``groups`` to a
+    splitter.
+    """
+    if groups is None:
+        return {}
+    if get_config().get("enable_metadata_routing", False):
+        return groups_kw(estimator, "fit", groups)
+    try:
+        params = inspect.signature(estimator.fit).parameters
+    except (AttributeError, TypeError, ValueError):
+        return {}
+    return {"groups": groups} if "groups" in params else {}

@@ -173,6 +173,46 @@ def test_augmented_classifier_predictions_match_an_unwrapped_model(waves):
     np.testing.assert_array_equal(wrapped.predict_proba(X), plain.predict_proba(X))
 
 
+class _GroupsRecorder(_Recorder):
+    def fit(self, X, y, groups=None):
+        self.fit_groups_ = None if groups is None else np.array(groups, copy=True)
+        return super().fit(X, y)
+
+
+def test_augmented_classifier_hands_each_copy_its_speaker(waves):
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_ser.augment import SpeedPerturbation
+    from sklearn_ser.utils._groups import fit_groups_kw
+
+    X, y, g = waves
+    clf = AugmentedClassifier(
+        _GroupsRecorder(), SpeedPerturbation(), groups_param="groups"
+    )
+    clf.fit(X, y, groups=g)
+    np.testing.assert_array_equal(clf.estimator_.fit_groups_, np.tile(g, 3))
+    # a Pipeline step's parameter, as in the compare-vote-speed pipeline
+    pipe = Pipeline([("vote", _GroupsRecorder())])
+    clf = AugmentedClassifier(pipe, SpeedPerturbation(), groups_param="vote__groups")
+    clf.fit(X, y, groups=g)
+    np.testing.assert_array_equal(clf.estimator_[-1].fit_groups_, np.tile(g, 3))
+    # no groups_param: the estimator gets none; no groups given: nothing to hand
+    for kw, fit_kw in (({}, {"groups": g}), ({"groups_param": "groups"}, {})):
+        clf = AugmentedClassifier(_GroupsRecorder(), SpeedPerturbation(), **kw)
+        assert clf.fit(X, y, **fit_kw).estimator_.fit_groups_ is None
+    # the helper evaluate() and the CLI use: AugmentedClassifier.fit names groups
+    assert fit_groups_kw(clf, g) == {"groups": g}
+    assert fit_groups_kw(_Recorder(), g) == {} and fit_groups_kw(clf, None) == {}
+
+    class _NoIndices(BaseEstimator):
+        def fit_resample(self, X, y, groups=None):
+            return X, y
+
+    clf = AugmentedClassifier(_GroupsRecorder(), _NoIndices(), groups_param="groups")
+    with pytest.raises(ValueError, match="_NoIndices sets no sample_indices_"):
+        clf.fit(X, y, groups=g)
+
+
 @pytest.mark.slow
 def test_scikit_learn_estimator_checks_on_the_wrapper():
     """The wrapper is a well-behaved classifier (no augmenter: plain data)."""
