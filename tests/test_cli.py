@@ -373,11 +373,12 @@ def test_pipeline_registry_entries_build_and_point_at_real_protocols():
 def test_compare_vote_speed_is_the_benchmarks_best_strict_row():
     """The registered pipeline has the row's parts: four LogReg heads on
     ComParE (PCA <= 300, C=0.001), eGeMAPS, MFCC statistics and log-Mel
-    functionals (PCA <= 300, C=0.001), soft voting, 0.9x / 1.1x
-    speed-perturbed copies at fit time only, every recording cut to its
-    speech (silence and pauses) and scaled to a fixed loudness before the
-    heads."""
+    functionals (PCA <= 300, C=0.001), a vote tempered across the training
+    speakers, 0.9x / 1.1x speed-perturbed copies at fit time only (each with
+    its original's speaker), every recording cut to its speech (silence and
+    pauses) and scaled to a fixed loudness before the features."""
     from sklearn_ser.augment import AugmentedClassifier, SpeedPerturbation
+    from sklearn_ser.ensemble import TemperedVotingClassifier
     from sklearn_ser.pipelines import get_pipeline
     from sklearn_ser.preprocessing import LoudnessNormalizer, TrimSilence
 
@@ -385,29 +386,34 @@ def test_compare_vote_speed_is_the_benchmarks_best_strict_row():
     assert isinstance(pipe, AugmentedClassifier)
     assert isinstance(pipe.augmenter, SpeedPerturbation)
     assert tuple(pipe.augmenter.rates) == (0.9, 1.1)
-    trim, loudness, vote = (step for _, step in pipe.estimator.steps)
+    assert pipe.groups_param == "vote__groups"
+    trim, loudness, features, vote = (step for _, step in pipe.estimator.steps)
     assert isinstance(trim, TrimSilence) and trim.active_db == 35.0 and trim.pauses
     assert isinstance(loudness, LoudnessNormalizer) and loudness.target_db == -25.0
-    assert vote.voting == "soft"
+    assert isinstance(vote, TemperedVotingClassifier)
+    assert (vote.cv, vote.min_groups) == (5, 3)
     members = dict(vote.estimators)
     assert list(members) == ["compare", "egemaps", "mfcc", "logmel"]
     params = pipe.get_params()
-    assert params["estimator__vote__compare__opensmilefunctionals__feature_set"] == (
-        "ComParE_2016"
-    )
-    assert params["estimator__vote__compare__cappedpca__n_components"] == 300
-    assert params["estimator__vote__compare__cappedpca__random_state"] == 3
-    assert params["estimator__vote__compare__logisticregression__C"] == 0.001
-    assert params["estimator__vote__egemaps__opensmilefunctionals__feature_set"] == (
-        "eGeMAPSv02"
-    )
+    assert params["estimator__features__compare__feature_set"] == "ComParE_2016"
+    assert params["estimator__features__egemaps__feature_set"] == "eGeMAPSv02"
+    assert params["estimator__features__logmel__active_db"] == 35.0
+    for head in ("compare", "logmel"):
+        assert params[f"estimator__vote__{head}__cappedpca__n_components"] == 300
+        assert params[f"estimator__vote__{head}__cappedpca__random_state"] == 3
+        assert params[f"estimator__vote__{head}__logisticregression__C"] == 0.001
+    for head in ("egemaps", "mfcc"):
+        assert params[f"estimator__vote__{head}__logisticregression__C"] == 0.1
     for head in ("compare", "egemaps", "mfcc", "logmel"):
         assert params[f"estimator__vote__{head}__logisticregression__class_weight"] == (
             "balanced"
         )
-    assert params["estimator__vote__logmel__logisticregression__C"] == 0.001
-    assert params["estimator__vote__logmel__cappedpca__n_components"] == 300
-    assert params["estimator__vote__logmel__logmelfunctionals__active_db"] == 35.0
+    # each head reads its own block of the feature union's columns
+    X = np.arange(7437, dtype=float)[None, :]
+    first = {
+        name: int(head[0].fit_transform(X)[0, 0]) for name, head in members.items()
+    }
+    assert first == {"compare": 0, "egemaps": 6373, "mfcc": 6461, "logmel": 6541}
 
 
 def test_keras_pipelines_build():
@@ -832,7 +838,7 @@ def test_train_default_is_the_best_strict_registered_pipeline():
     rows = {r["row"]: r for r in table["rows"]}
     registered = {  # registry pipeline -> its benchmark row (same settings)
         "compare-logreg": "compare-logreg",
-        "compare-vote-speed": "compare-vote-speed speech-only (registry settings)",
+        "compare-vote-speed": "compare-vote-speed tempered (registry settings)",
         "mfcc-svm": "mfcc-svm (baseline)",
     }
     for protocol in ("emobox-ravdess", "tess-loso", "cross-corpus"):

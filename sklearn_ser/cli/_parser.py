@@ -117,7 +117,7 @@ def _add_data_options(p, allow_all=False):
         metavar="NAME",
         help=f"named pipeline (see `list`; default: {DEFAULT_PIPELINE}, the most "
         "accurate on speakers never heard; compare-logreg trains about 4 times "
-        "faster, 4-12 points of UAR lower; compare-vote-enrol adapts to each "
+        "faster, 7-13 points of UAR lower; compare-vote-enrol adapts to each "
         "speaker given to predict --speaker)",
     )
     m.add_argument(
