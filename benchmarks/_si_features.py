@@ -144,3 +144,35 @@ def _trimmed_features(paths, name, n_jobs):
         tfm = feature_transformer(name, n_jobs=n_jobs)
         out.append(np.asarray(tfm.fit_transform(waves), dtype=np.float32))
     return np.vstack(out)
+
+
+# ---- pitch-shifted copies (added last: the cached functions above keep their
+# line numbers, so their cached matrices stay valid)
+#: marks a pitch-shifted copy: "<set>@pitch<semitones>", e.g. "compare_speech@pitch+2"
+PITCH = "@pitch"
+
+
+def pitch_corpus_features(paths, name, *, cache_dir, n_jobs=1):
+    """float32 matrix of ``"<set>@pitch<s>"`` (cached): every file of ``paths``
+    pitch-shifted by ``s`` semitones (duration kept), then feature set
+    ``<set>`` (for ``"<set>_speech"`` the copy is shifted first, then cut to
+    its speech and normalised, as in the registered pipeline)."""
+    from joblib import Memory
+
+    base, shift = name.split(PITCH, 1)
+    memory = Memory(str(cache_dir), verbose=0)
+    fn = memory.cache(_pitch_features, ignore=["n_jobs"])
+    return np.asarray(fn([str(p) for p in paths], base, float(shift), n_jobs))
+
+
+def _pitch_features(paths, base, semitones, n_jobs):
+    from sklearn_ser.augment import pitch_shift
+    from sklearn_ser.io import load_audio_batch
+
+    out = []
+    for i in range(0, len(paths), 200):
+        waves = load_audio_batch(paths[i : i + 200], sr=16000, n_jobs=n_jobs)
+        waves = [pitch_shift(y=w, semitones=semitones, sr=16000) for w in waves]
+        tfm = feature_transformer(base, n_jobs=n_jobs)
+        out.append(np.asarray(tfm.fit_transform(waves), dtype=np.float32))
+    return np.vstack(out)

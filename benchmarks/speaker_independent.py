@@ -95,7 +95,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from _machine import machine_info, machine_markdown  # noqa: E402
-from _si_features import corpus_features  # noqa: E402
+from _si_features import PITCH, corpus_features, pitch_corpus_features  # noqa: E402
 
 RESULTS = HERE / "results"
 ROW_DIR = RESULTS / "speaker_independent"
@@ -428,17 +428,20 @@ class TrainCopies:
         return req
 
 
-def augmented(base_inputs, builder, rates=(0.9, 1.1)):
+def augmented(base_inputs, builder, rates=(0.9, 1.1), semitones=()):
     """``(inputs, build)`` of a row fitting ``builder``'s system on the
-    training files plus their speed-perturbed copies (``TrainCopies``)."""
-    inputs = tuple(base_inputs) + tuple(
-        f"{b}@speed{r}" for r in rates for b in base_inputs
+    training files plus their speed-perturbed copies, then their
+    pitch-shifted copies (``TrainCopies``)."""
+    inputs = (
+        tuple(base_inputs)
+        + tuple(f"{b}@speed{r}" for r in rates for b in base_inputs)
+        + tuple(f"{b}{PITCH}{s:+g}" for s in semitones for b in base_inputs)
     )
 
     def build(*, profile, blocks, seed):
         base = {b: blocks[b] for b in base_inputs}
         inner = builder(profile=profile, blocks=base, seed=seed)
-        return TrainCopies(inner, len(rates))
+        return TrainCopies(inner, len(rates) + len(semitones))
 
     return inputs, build
 
@@ -633,6 +636,17 @@ ROWS = {
         "speakers (TESS LOSO, TESS -> RAVDESS) the heads are averaged untempered",
         _PAPER,
     ),
+    "compare-vote-speed tempered + pitch copies (registry settings)": Row(
+        "strict",
+        *augmented(
+            _ALL4_SPEECH, head_vote(_VOTE4_SPEECH, voting="tempered"),
+            semitones=(2, -2),
+        ),
+        "the tempered row with two more copies of every training file, its pitch "
+        "shifted 2 semitones up and down with the duration kept (librosa's phase "
+        "vocoder), then cut to its speech and normalised like the speed copies",
+        _PAPER,
+    ),
     "vote4 + speed perturbation (registry settings)": Row(
         "strict", *augmented(_ALL3, head_vote(_VOTE4_FIXED)),
         "the registry-settings row plus a fourth head, shrinkage LDA (Ledoit-Wolf) "
@@ -787,9 +801,8 @@ def load_data(data_home, cache_dir, n_jobs):
         key = (corpus, name)
         if key not in cache:
             t0 = time.perf_counter()
-            cache[key] = corpus_features(
-                list(paths), name, cache_dir=cache_dir, n_jobs=n_jobs
-            )
+            compute = pitch_corpus_features if PITCH in name else corpus_features
+            cache[key] = compute(list(paths), name, cache_dir=cache_dir, n_jobs=n_jobs)
             print(
                 f"[features] {corpus} {name} {cache[key].shape} "
                 f"{time.perf_counter() - t0:.1f}s",

@@ -21,6 +21,7 @@ from ._waveform import (
     AugmentedClassifier,
     WaveformAugmenter,
     babble_noise,
+    pitch_shift,
     speed_perturb,
 )
 
@@ -30,5 +31,6 @@ __all__ = [
     "SpeedPerturbation",
     "WaveformAugmenter",
     "babble_noise",
+    "pitch_shift",
     "speed_perturb",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "AugmentedClassifier",
     "WaveformAugmenter",
     "babble_noise",
+    "pitch_shift",
     "speed_perturb",
 ]
 
@@ -57,6 +58,45 @@ def speed_perturb(*, y, rate, max_denominator=20):
     if frac == 1:
         return y.copy()
     return resample_poly(y, frac.denominator, frac.numerator).astype(np.float32)
+
+
+def pitch_shift(*, y, semitones, sr):
+    """Shift a waveform's pitch by ``semitones``, keeping its duration.
+
+    librosa's phase vocoder (time stretch, then resampling with soxr_hq),
+    what ``audiomentations.PitchShift(method="librosa_phase_vocoder")``
+    applies: pitch and formants move together, the tempo stays.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_times,)
+    semitones : float
+        Shift in semitones (+2 is about 12 % higher).
+    sr : int
+        Rate of ``y``.
+
+    Returns
+    -------
+    y_out : ndarray of shape (n_times,), float32
+    """
+    if not isinstance(semitones, numbers.Real) or not np.isfinite(semitones):
+        raise ValueError(
+            f"semitones must be a finite number. Received: semitones={semitones!r}"
+        )
+    y = np.asarray(y, dtype=np.float32)
+    if semitones == 0:
+        return y.copy()
+    try:
+        import librosa
+    except ImportError as exc:  # pragma: no cover - depends on the env
+        raise ImportError(
+            "pitch-shifted copies need librosa (pip install 'sklearn-ser[augment]'). "
+            f"Received: semitones={semitones!r}"
+        ) from exc
+    out = librosa.effects.pitch_shift(
+        y, sr=sr, n_steps=float(semitones), res_type="soxr_hq"
+    )
+    return np.asarray(out, dtype=np.float32)
 
 
 def resample_inputs(X, y, groups, sr):

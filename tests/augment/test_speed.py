@@ -64,3 +64,34 @@ def test_in_augmented_classifier_copies_reach_fit_only(rng):
     assert clf.n_train_ == 30
     proba = clf.predict_proba(X[:2])
     np.testing.assert_array_equal(proba, clf.estimator_.predict_proba(X[:2]))
+
+
+def test_pitch_copies_follow_the_speed_copies_and_keep_the_duration():
+    pytest.importorskip("librosa")
+    from sklearn_ser.augment import pitch_shift
+
+    sr = 16000
+    t = np.arange(sr) / sr
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    aug = SpeedPerturbation(rates=(0.9,), semitones=(2.0, -2.0))
+    X_res, y_res = aug.fit_resample([tone], ["a"])
+    assert len(X_res) == 4 and y_res.tolist() == ["a"] * 4
+    np.testing.assert_array_equal(aug.sample_indices_, [0, 0, 0, 0])
+    np.testing.assert_array_equal(X_res[1], speed_perturb(y=tone, rate=0.9))
+
+    def peak_hz(w):
+        spec = np.abs(np.fft.rfft(w * np.hanning(w.size)))
+        return np.fft.rfftfreq(w.size, 1 / sr)[np.argmax(spec)]
+
+    for w, st in zip(X_res[2:], (2.0, -2.0)):
+        assert w.dtype == np.float32 and len(w) == len(tone)
+        # 440 Hz moved by 2 semitones: 493.9 / 392.0 Hz (1 Hz bins)
+        assert peak_hz(w) == pytest.approx(440 * 2 ** (st / 12), abs=2)
+        np.testing.assert_array_equal(w, pitch_shift(y=tone, semitones=st, sr=sr))
+
+
+@pytest.mark.parametrize("semitones", [(0.0,), (np.inf,), (2.0, np.nan)])
+def test_bad_semitones_are_named(rng, semitones):
+    with pytest.raises(ValueError, match="semitones"):
+        aug = SpeedPerturbation(semitones=semitones)
+        aug.fit_resample(_waves(rng), ["a", "b", "c"])
