@@ -9,13 +9,13 @@ from joblib import Parallel, delayed
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.base import clone
-from sklearn.ensemble import VotingClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._groups import check_groups_shape
+from ._voting import SoftVotingBase
 
 __all__ = ["TemperedVotingClassifier", "fit_temperature"]
 
@@ -62,7 +62,7 @@ def _oof_log_proba(member, X, y, train, test, classes):
     return np.log(p)
 
 
-class TemperedVotingClassifier(VotingClassifier):
+class TemperedVotingClassifier(SoftVotingBase):
     """Soft vote of members whose probabilities are tempered first, each by a
     temperature fitted across speakers.
 
@@ -124,15 +124,8 @@ class TemperedVotingClassifier(VotingClassifier):
     ((2,), 5)
     """
 
-    #: always soft: the members' probabilities are combined
-    voting = "soft"
-
     _parameter_constraints = {
-        **{
-            k: v
-            for k, v in VotingClassifier._parameter_constraints.items()
-            if k != "voting"
-        },
+        **SoftVotingBase._parameter_constraints,
         "cv": [Interval(Integral, 2, None, closed="left")],
         "min_groups": [Interval(Integral, 2, None, closed="left")],
     }
@@ -148,21 +141,9 @@ class TemperedVotingClassifier(VotingClassifier):
         flatten_transform=True,
         verbose=False,
     ):
-        super().__init__(
-            estimators,
-            voting="soft",
-            weights=weights,
-            n_jobs=n_jobs,
-            flatten_transform=flatten_transform,
-            verbose=verbose,
-        )
+        self._init_vote(estimators, weights, n_jobs, flatten_transform, verbose)
         self.cv = cv
         self.min_groups = min_groups
-
-    def get_params(self, deep=True):
-        params = super().get_params(deep=deep)
-        params.pop("voting", None)
-        return params
 
     def fit(self, X, y, groups=None, **fit_params):
         """Fit the temperatures on out-of-fold predictions, then the members.
@@ -238,19 +219,6 @@ class TemperedVotingClassifier(VotingClassifier):
         proba : ndarray of shape (n_samples, n_classes)
         """
         return np.average(self._tempered(X), axis=0, weights=self._weights_not_none)
-
-    def predict(self, X):
-        """The class of highest combined probability.
-
-        Parameters
-        ----------
-        X : array-like
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        return self.le_.inverse_transform(self.predict_proba(X).argmax(axis=1))
 
     def transform(self, X):
         """The members' tempered probabilities (layout as ``VotingClassifier``)."""

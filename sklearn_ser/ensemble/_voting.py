@@ -11,7 +11,51 @@ from sklearn.utils.validation import check_is_fitted
 __all__ = ["GeometricVotingClassifier"]
 
 
-class GeometricVotingClassifier(VotingClassifier):
+class SoftVotingBase(VotingClassifier):
+    """A ``VotingClassifier`` that always combines probabilities (``voting``
+    is fixed to ``"soft"`` and is not a parameter); subclasses define
+    ``predict_proba`` and list their own parameters in ``__init__``."""
+
+    #: always soft: the members' probabilities are combined
+    voting = "soft"
+
+    _parameter_constraints = {
+        k: v
+        for k, v in VotingClassifier._parameter_constraints.items()
+        if k != "voting"
+    }
+
+    def _init_vote(self, estimators, weights, n_jobs, flatten_transform, verbose):
+        super().__init__(
+            estimators,
+            voting="soft",
+            weights=weights,
+            n_jobs=n_jobs,
+            flatten_transform=flatten_transform,
+            verbose=verbose,
+        )
+
+    def get_params(self, deep=True):
+        params = super().get_params(deep=deep)
+        params.pop("voting", None)
+        return params
+
+    def predict(self, X):
+        """The class of highest combined probability.
+
+        Parameters
+        ----------
+        X : array-like or list of audio
+            What the members take.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return self.le_.inverse_transform(self.predict_proba(X).argmax(axis=1))
+
+
+class GeometricVotingClassifier(SoftVotingBase):
     """Soft vote by the weighted geometric mean of class probabilities.
 
     Each member's probabilities are floored at ``eps``, their logarithms
@@ -60,15 +104,8 @@ class GeometricVotingClassifier(VotingClassifier):
     ['calm', 'angry']
     """
 
-    #: always soft: the members' probabilities are combined
-    voting = "soft"
-
     _parameter_constraints = {
-        **{
-            k: v
-            for k, v in VotingClassifier._parameter_constraints.items()
-            if k != "voting"
-        },
+        **SoftVotingBase._parameter_constraints,
         "eps": [Interval(Real, 0, 1, closed="neither")],
     }
 
@@ -82,20 +119,8 @@ class GeometricVotingClassifier(VotingClassifier):
         flatten_transform=True,
         verbose=False,
     ):
-        super().__init__(
-            estimators,
-            voting="soft",
-            weights=weights,
-            n_jobs=n_jobs,
-            flatten_transform=flatten_transform,
-            verbose=verbose,
-        )
+        self._init_vote(estimators, weights, n_jobs, flatten_transform, verbose)
         self.eps = eps
-
-    def get_params(self, deep=True):
-        params = super().get_params(deep=deep)
-        params.pop("voting", None)
-        return params
 
     def predict_proba(self, X):
         """Renormalised weighted geometric mean of the members' probabilities.
@@ -113,16 +138,3 @@ class GeometricVotingClassifier(VotingClassifier):
         log_p = np.log(np.maximum(self._collect_probas(X), self.eps))
         mean = np.average(log_p, axis=0, weights=self._weights_not_none)
         return softmax(mean, axis=1)
-
-    def predict(self, X):
-        """The class of highest combined probability.
-
-        Parameters
-        ----------
-        X : array-like or list of audio
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        return self.le_.inverse_transform(self.predict_proba(X).argmax(axis=1))
