@@ -87,7 +87,7 @@ def main(argv=None):
     print(
         f"\nThe quickstart fits {PIPELINE} because it fits 7 models; for a model to "
         f"keep, `sklearn-ser train --corpus {args.corpus} --out model.joblib` fits "
-        f"{DEFAULT_PIPELINE}, more accurate on voices it never heard and about 4 "
+        f"{DEFAULT_PIPELINE}, more accurate on voices it never heard and about 14 "
         "times slower to train."
     )
     return 0

@@ -374,8 +374,8 @@ def test_compare_vote_speed_is_the_benchmarks_best_strict_row():
     """The registered pipeline has the row's parts: four LogReg heads on
     ComParE (PCA <= 300, C=0.001), eGeMAPS, MFCC statistics and log-Mel
     functionals (PCA <= 300, C=0.001), a vote tempered across the training
-    speakers, 0.9x / 1.1x speed-perturbed copies at fit time only (each with
-    its original's speaker), every recording cut to its speech (silence and
+    speakers, 0.9x / 1.1x speed-perturbed and +-2-semitone pitch-shifted
+    copies at fit time only (each with its original's speaker), every recording cut to its speech (silence and
     pauses) and scaled to a fixed loudness before the features."""
     from sklearn_ser.augment import AugmentedClassifier, SpeedPerturbation
     from sklearn_ser.ensemble import TemperedVotingClassifier
@@ -386,6 +386,7 @@ def test_compare_vote_speed_is_the_benchmarks_best_strict_row():
     assert isinstance(pipe, AugmentedClassifier)
     assert isinstance(pipe.augmenter, SpeedPerturbation)
     assert tuple(pipe.augmenter.rates) == (0.9, 1.1)
+    assert tuple(pipe.augmenter.semitones) == (2.0, -2.0)
     assert pipe.groups_param == "vote__groups"
     trim, loudness, features, vote = (step for _, step in pipe.estimator.steps)
     assert isinstance(trim, TrimSilence) and trim.active_db == 35.0 and trim.pauses
@@ -838,7 +839,9 @@ def test_train_default_is_the_best_strict_registered_pipeline():
     rows = {r["row"]: r for r in table["rows"]}
     registered = {  # registry pipeline -> its benchmark row (same settings)
         "compare-logreg": "compare-logreg",
-        "compare-vote-speed": "compare-vote-speed tempered (registry settings)",
+        "compare-vote-speed": (
+            "compare-vote-speed tempered + pitch copies (registry settings)"
+        ),
         "mfcc-svm": "mfcc-svm (baseline)",
     }
     for protocol in ("emobox-ravdess", "tess-loso", "cross-corpus"):

@@ -116,8 +116,8 @@ def _add_data_options(p, allow_all=False):
         type=_choice("pipeline", _pipeline_names()),
         metavar="NAME",
         help=f"named pipeline (see `list`; default: {DEFAULT_PIPELINE}, the most "
-        "accurate on speakers never heard; compare-logreg trains about 4 times "
-        "faster, 7-13 points of UAR lower; compare-vote-enrol adapts to each "
+        "accurate on speakers never heard; compare-logreg trains about 14 times "
+        "faster, 8-15 points of UAR lower; compare-vote-enrol adapts to each "
         "speaker given to predict --speaker)",
     )
     m.add_argument(
