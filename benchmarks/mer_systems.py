@@ -153,6 +153,20 @@ SYSTEMS = {
             "sklearn",
         ),
         MerSystem(
+            "svm-melody",
+            "the 41 melodic / expressive columns of sklearn_ser.features.MelodyStats "
+            "alone -> standardise -> RBF SVM (C by inner 3-fold CV)",
+            "sklearn",
+        ),
+        MerSystem(
+            "svm-select-melody",
+            "svm-select-tonal's features -> the same selection, plus the 41 "
+            "melodic / expressive columns of sklearn_ser.features.MelodyStats "
+            "(predominant-melody contours, intervals, vibrato, glissando; "
+            "standardised, always kept past the selection) -> the same search",
+            "sklearn",
+        ),
+        MerSystem(
             "crop-cnn",
             "log-Mel frames (96 bands, 46 ms hop) -> 1-D CNN (filters 32-64-64-128) "
             "on random 3-s crops (8 per clip), probabilities averaged over 10 "
@@ -192,6 +206,13 @@ def load_corpus(data_home, cache_dir, n_jobs, verbose, limit=None):
     t0 = time.perf_counter()
     feats = extract(bunch.data, cache_dir, n_jobs=n_jobs, verbose=verbose)
     feats["extract_seconds"] = time.perf_counter() - t0
+    # what the audio-level blocks (melody) need to extract lazily, cached
+    feats["source"] = {
+        "paths": list(bunch.data),
+        "cache_dir": cache_dir,
+        "n_jobs": n_jobs,
+        "verbose": verbose,
+    }
     return bunch, feats
 
 
@@ -271,10 +292,13 @@ def _svm_grid(inner_cv):
 # "all" (no selection) is offered since the grid's top, 3000, won every fold
 # of the first run.
 _SELECT_K = [300, 1000, 3000, "all"]
-_SELECT_SYSTEMS = ("svm-select", "svm-select-tonal")
+_SELECT_SYSTEMS = ("svm-select", "svm-select-tonal", "svm-select-melody")
+# systems whose last columns bypass the selection (standardised, always kept)
+_KEPT_COLUMNS = {"svm-select-melody": 41}
 
 
-def _select_search(name, inner_cv):
+def _select_search(name, inner_cv, n_features=None):
+    from sklearn.compose import ColumnTransformer
     from sklearn.feature_selection import SelectKBest, VarianceThreshold, f_classif
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import Pipeline
@@ -284,15 +308,25 @@ def _select_search(name, inner_cv):
     if name not in _SELECT_SYSTEMS:
         raise KeyError(name)
     clf, grid = SVC(kernel="rbf"), {"clf__C": [1.0, 3.0, 10.0]}
-    pipe = Pipeline(
-        [
-            ("drop_constant", VarianceThreshold()),
-            ("scale", StandardScaler()),
-            ("select", SelectKBest(f_classif)),
-            ("clf", clf),
-        ]
-    )
-    grid["select__k"] = _SELECT_K
+    select = [
+        ("drop_constant", VarianceThreshold()),
+        ("scale", StandardScaler()),
+        ("select", SelectKBest(f_classif)),
+    ]
+    kept = _KEPT_COLUMNS.get(name, 0)
+    if not kept:
+        grid["select__k"] = _SELECT_K
+        pipe = Pipeline(select + [("clf", clf)])
+    else:
+        n_selected = n_features - kept
+        front = ColumnTransformer(
+            [
+                ("selected", Pipeline(select), slice(0, n_selected)),
+                ("kept", StandardScaler(), slice(n_selected, n_features)),
+            ]
+        )
+        grid["features__selected__select__k"] = _SELECT_K
+        pipe = Pipeline([("features", front), ("clf", clf)])
     return GridSearchCV(pipe, grid, scoring="f1_macro", cv=inner_cv, refit=False)
 
 
@@ -304,7 +338,8 @@ def _fit_select(name, X, y, groups, inner_cv):
 
     with _w.catch_warnings():
         _w.simplefilter("ignore", RuntimeWarning)  # f_classif on near-constant columns
-        grid = _select_search(name, inner_cv).fit(X, y, groups=groups)
+        search = _select_search(name, inner_cv, X.shape[1])
+        grid = search.fit(X, y, groups=groups)
         best = clone(grid.estimator).set_params(**grid.best_params_)
         model = CalibratedClassifierCV(best, ensemble=False, cv=3).fit(X, y)
     return model, grid.best_params_
@@ -400,6 +435,13 @@ def _features_for(name, feats):
         return np.hstack(
             [all_features(feats), shape_rhythm_features(feats), tonal_features(feats)]
         )
+    if name in ("svm-melody", "svm-select-melody"):
+        from _mer_melody import melody_features
+
+        melody = melody_features(**feats["source"])
+        if name == "svm-melody":
+            return melody
+        return np.hstack([_features_for("svm-select-tonal", feats), melody])
     if name == "crop-cnn":
         return feats["logmel"].astype(np.float32)
     raise KeyError(name)

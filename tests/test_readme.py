@@ -104,3 +104,26 @@ def test_readme_tonal_example_gives_the_benchmarks_columns(mer_root, monkeypatch
     music[:, :, _mer_tonal.CHROMA] = frames
     np.testing.assert_array_equal(X, _mer_tonal.tonal_features({"music": music}))
     assert set(namespace["mode"]) <= {"major", "minor"}
+
+
+@pytest.mark.data
+def test_readme_melody_example_gives_the_benchmarks_columns(mer_root, monkeypatch):
+    """The README's MelodyStats block, run literally on 4 MER clips: its 41
+    columns are those ``svm-select-melody`` adds (``_mer_melody.clip_melody``)."""
+    import warnings
+
+    from sklearn_ser.io import OutOfRangeAudioWarning
+
+    pytest.importorskip("librosa")
+    monkeypatch.setenv("SER_DATA", str(mer_root.parent))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    namespace = {"__name__": "__readme__"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutOfRangeAudioWarning)  # loud masters
+        exec(compile(_block_containing("MelodyStats("), "README.md", "exec"), namespace)
+    X, names, paths = namespace["X"], namespace["names"], namespace["paths"]
+    assert X.shape == (4, 41) and X.dtype == np.float32 and len(names) == 41
+    import _mer_melody
+
+    expect = np.vstack([_mer_melody.clip_melody(str(p)) for p in paths])
+    np.testing.assert_array_equal(X, expect)

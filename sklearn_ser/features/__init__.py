@@ -78,8 +78,18 @@ from ._music_estimators import (  # noqa: E402
     Tempo,
 )
 from ._tonal import TonalStats, estimate_key, tonal_stats  # noqa: E402
+from ._melody import (  # noqa: E402
+    MELODY_FEATURES,
+    MelodyStats,
+    melody_salience,
+    melody_stats,
+)
 
 __all__ += [
+    "MELODY_FEATURES",
+    "MelodyStats",
+    "melody_salience",
+    "melody_stats",
     "Chroma",
     "MusicFeatures",
     "SpectralDescriptors",
