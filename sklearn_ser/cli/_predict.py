@@ -136,7 +136,8 @@ def _speaker_of(args, adapts):
 #: below this many files per speaker, adaptation is no better than the strict
 #: default (benchmarks/results/enrolment_size.md, on the same files: adapted
 #: 0.551 / 0.605 / 0.643 / 0.664 / 0.730 with 1 / 4 / 8 / 16 / 60 files,
-#: strict compare-vote-speed 0.577 / 0.637 / 0.607 / 0.604 / 0.644)
+#: strict compare-vote-speed, tempered + pitch copies, 0.603 / 0.668 / 0.638 /
+#: 0.623 / 0.660)
 _ENROL_MIN_FILES = 8
 
 
