@@ -39,3 +39,19 @@ def silent_wav(bad_inputs_dir):
 @pytest.fixture(scope="session")
 def too_short_wav(bad_inputs_dir):
     return str(bad_inputs_dir / "too_short_5ms_48k.wav")
+
+
+@pytest.fixture(scope="session")
+def mer_clips(mer_root):
+    """The first 10 s of 8 MER clips (2 per quadrant) at 22050 Hz, and the
+    same played 2 semitones higher (resampled by 49/55 = 2 ** (-2 / 12)):
+    ``(paths, waves, higher)``."""
+    import warnings
+
+    from sklearn_ser.io import OutOfRangeAudioWarning, load_audio, resample
+
+    paths = [p for q in "1234" for p in sorted((mer_root / f"Q{q}").glob("*.ogg"))[:2]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutOfRangeAudioWarning)  # loud masters
+        waves = [load_audio(p, sr=22050, duration=10.0) for p in paths]
+    return paths, waves, [resample(y, 55, 49) for y in waves]

@@ -166,19 +166,6 @@ def test_estimator_contract():
 
 
 # ------------------------------------------------------------ real music
-@pytest.fixture(scope="module")
-def mer_clips(mer_root):
-    """The first 10 s of 8 MER clips (2 per quadrant) at 22050 Hz, and the
-    same played 2 semitones higher (resampled by 49/55 = 2 ** (-2 / 12))."""
-    from sklearn_ser.io import OutOfRangeAudioWarning, load_audio, resample
-
-    paths = [p for q in "1234" for p in sorted((mer_root / f"Q{q}").glob("*.ogg"))[:2]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", OutOfRangeAudioWarning)  # loud masters
-        waves = [load_audio(p, sr=22050, duration=10.0) for p in paths]
-    return paths, waves, [resample(y, 55, 49) for y in waves]
-
-
 @pytest.mark.data
 def test_real_music_transposed_is_still_recognised(mer_clips):
     """Played 2 semitones higher (and 12 % faster), a clip's 41 statistics

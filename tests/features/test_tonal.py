@@ -13,7 +13,6 @@ References and tolerances:
 """
 
 import pickle
-import warnings
 
 import numpy as np
 import pytest
@@ -268,24 +267,11 @@ def test_estimator_contract(est, rng):
 
 
 # ------------------------------------------------------------ real music
-@pytest.fixture(scope="module")
-def mer_clips(mer_root):
-    """The first 10 s of 8 MER clips (2 per quadrant) at 22050 Hz, and the
-    same played 2 semitones higher (resampled by 49/55 = 2 ** (-2 / 12))."""
-    from sklearn_ser.io import OutOfRangeAudioWarning, load_audio, resample
-
-    paths = [p for q in "1234" for p in sorted((mer_root / f"Q{q}").glob("*.ogg"))[:2]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", OutOfRangeAudioWarning)  # loud masters
-        waves = [load_audio(p, sr=22050, duration=10.0) for p in paths]
-    return waves, [resample(y, 55, 49) for y in waves]
-
-
 @pytest.mark.data
 def test_real_music_pipeline_skips_padding(mer_clips):
     """Pipeline([Chroma, TonalStats]) on clips of 4-10 s (padded to the
     longest) equals the same clips one at a time."""
-    waves, _ = mer_clips
+    _, waves, _ = mer_clips
     waves = [y[: int(22050 * s)] for y, s in zip(waves, (10, 4, 9, 6, 8, 5, 7, 10))]
     pipe = Pipeline([Chroma(pooling=None), TonalStats()])
     out = pipe.fit_transform(waves)
@@ -308,7 +294,7 @@ def test_real_music_transposed_moves_the_tonic(mer_clips):
     summing to 1; on 20 clips (5 per quadrant) tonic +2 on 19 (one moved by a
     fifth, a near tie), mode kept on all 20.
     """
-    waves, higher = mer_clips
+    _, waves, higher = mer_clips
     frames = Chroma(pooling=None).fit_transform(waves)
     frames_higher = Chroma(pooling=None).fit_transform(higher)
     tonic, mode = estimate_key(chroma=frames, lengths=frames.lengths)
