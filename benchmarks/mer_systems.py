@@ -167,6 +167,20 @@ SYSTEMS = {
             "sklearn",
         ),
         MerSystem(
+            "svm-musicnn",
+            "pre-trained musicnn embeddings (sklearn_ser.models.MusicnnFeatures, "
+            "MSD and MTT taggers: tags, penultimate layer, back-end max/mean, "
+            "mean and std over 3-s patches; 7024 columns) -> ANOVA SelectKBest "
+            "-> SVM (RBF); k and C by inner 3-fold CV",
+            "sklearn",
+        ),
+        MerSystem(
+            "lr-musicnn",
+            "svm-musicnn's 7024 musicnn columns -> standardise -> logistic "
+            "regression (a linear probe), C by inner 3-fold CV",
+            "sklearn",
+        ),
+        MerSystem(
             "crop-cnn",
             "log-Mel frames (96 bands, 46 ms hop) -> 1-D CNN (filters 32-64-64-128) "
             "on random 3-s crops (8 per clip), probabilities averaged over 10 "
@@ -292,7 +306,12 @@ def _svm_grid(inner_cv):
 # "all" (no selection) is offered since the grid's top, 3000, won every fold
 # of the first run.
 _SELECT_K = [300, 1000, 3000, "all"]
-_SELECT_SYSTEMS = ("svm-select", "svm-select-tonal", "svm-select-melody")
+_SELECT_SYSTEMS = (
+    "svm-select",
+    "svm-select-tonal",
+    "svm-select-melody",
+    "svm-musicnn",
+)
 # systems whose last columns bypass the selection (standardised, always kept)
 _KEPT_COLUMNS = {"svm-select-melody": 41}
 
@@ -353,6 +372,27 @@ def _fit_svm(X, y, groups, inner_cv):
     best = clone(grid.estimator).set_params(**grid.best_params_)
     model = CalibratedClassifierCV(best, ensemble=False, cv=3).fit(X, y)
     return model, grid.best_params_
+
+
+def _fit_linear(X, y, groups, inner_cv):
+    """Standardise -> L2 logistic regression, C by inner CV on macro F1."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
+    grid = GridSearchCV(
+        pipe,
+        {"logisticregression__C": [1e-4, 1e-3, 1e-2]},
+        scoring="f1_macro",
+        cv=inner_cv,
+    )
+    grid.fit(X, y, groups=groups)
+    return grid.best_estimator_, grid.best_params_
+
+
+_LINEAR_SYSTEMS = ("lr-musicnn",)
 
 
 def _inner_cv(protocol):
@@ -442,6 +482,13 @@ def _features_for(name, feats):
         if name == "svm-melody":
             return melody
         return np.hstack([_features_for("svm-select-tonal", feats), melody])
+    if name in ("svm-musicnn", "lr-musicnn"):
+        from _mer_musicnn import musicnn_features
+
+        src = feats["source"]
+        return musicnn_features(
+            src["paths"], src["cache_dir"], n_jobs=src["n_jobs"], verbose=src["verbose"]
+        )
     if name == "crop-cnn":
         return feats["logmel"].astype(np.float32)
     raise KeyError(name)
@@ -465,6 +512,10 @@ def fit_predict(system, X, y, groups, train, test, protocol, profile):
         if system.name in _SELECT_SYSTEMS:
             model, best = _fit_select(
                 system.name, X[train], y[train], fit_groups, _inner_cv(protocol)
+            )
+        elif system.name in _LINEAR_SYSTEMS:
+            model, best = _fit_linear(
+                X[train], y[train], fit_groups, _inner_cv(protocol)
             )
         else:
             model, best = _fit_svm(X[train], y[train], fit_groups, _inner_cv(protocol))

@@ -39,6 +39,28 @@ def _require(name):
     return path
 
 
+def require_musicnn():
+    """Skip (fail under SER_REQUIRE_DATA=1, as in CI) without musicnn's weights."""
+    import importlib.util
+
+    if importlib.util.find_spec("musicnn") is None:
+        msg = (
+            "musicnn's weights are not installed: pip install --no-deps musicnn==0.1.0"
+        )
+        if os.environ.get("SER_REQUIRE_DATA") == "1":
+            pytest.fail(msg + " (.ci/run installs them; SER_REQUIRE_DATA=1)")
+        pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def musicnn_weights():
+    """The musicnn package's MSD checkpoint folder (the weights ship inside it)."""
+    require_musicnn()
+    from sklearn_ser.models._musicnn import _default_weights
+
+    return _default_weights("MSD_musicnn")
+
+
 @pytest.fixture(scope="session")
 def data_root():
     """The folder holding all corpora (may be incomplete)."""

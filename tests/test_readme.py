@@ -127,3 +127,33 @@ def test_readme_melody_example_gives_the_benchmarks_columns(mer_root, monkeypatc
 
     expect = np.vstack([_mer_melody.clip_melody(str(p)) for p in paths])
     np.testing.assert_array_equal(X, expect)
+
+
+@pytest.mark.data
+def test_readme_musicnn_example_tags_the_angry_clip_metal(
+    mer_root, musicnn_weights, monkeypatch
+):
+    """The README's MusicnnFeatures block, run literally on 4 MER clips: the
+    Q2 (angry) clip's most likely tag is 'metal', no other clip's is, and its
+    tags are the mean taggram columns of the benchmark's embeddings."""
+    import warnings
+
+    from sklearn_ser.io import OutOfRangeAudioWarning
+
+    monkeypatch.setenv("SER_DATA", str(mer_root.parent))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    namespace = {"__name__": "__readme__"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutOfRangeAudioWarning)  # loud masters
+        code = _block_containing("MusicnnFeatures(")
+        exec(compile(code, "README.md", "exec"), namespace)
+    tags, top = namespace["tags"], namespace["top"]
+    assert tags.shape == (4, 50) and tags.dtype == np.float32
+    assert top[1] == "metal" and "metal" not in (top[0], top[2], top[3])
+    import _mer_musicnn
+
+    from sklearn_ser.models import MusicnnFeatures
+
+    waves = [_mer_musicnn._decode(p) for p in namespace["paths"]]
+    expect = MusicnnFeatures(outputs=("taggram",), pooling="mean").fit_transform(waves)
+    np.testing.assert_allclose(tags, expect, rtol=1e-5, atol=1e-6)

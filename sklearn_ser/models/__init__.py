@@ -21,6 +21,13 @@ from ._crops import CropAverageClassifier  # noqa: E402
 from ._dilated import DilatedCNN, build_dilated_cnn  # noqa: E402
 from ._fusion import FusionClassifier, build_fusion  # noqa: E402
 from ._hubert import HuBERTFeatures, load_speech_encoder  # noqa: E402
+from ._musicnn import (  # noqa: E402
+    MSD_TAGS,
+    MTT_TAGS,
+    MusicnnFeatures,
+    build_musicnn,
+    load_musicnn,
+)
 from ._image_classifiers import AlexNet, MobileNet, ResNet50, SqueezeNet  # noqa: E402
 from ._applications import build_mobilenet, build_resnet50  # noqa: E402
 from ._imagenets import build_alexnet, build_squeezenet  # noqa: E402
@@ -76,6 +83,11 @@ __all__ = [
     "build_fusion",
     "HuBERTFeatures",
     "load_speech_encoder",
+    "MusicnnFeatures",
+    "build_musicnn",
+    "load_musicnn",
+    "MSD_TAGS",
+    "MTT_TAGS",
     "DilatedCNN",
     "build_dilated_cnn",
     "CropAverageClassifier",

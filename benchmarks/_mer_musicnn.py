@@ -1,0 +1,71 @@
+"""musicnn embeddings of the MER 4Q clips for the ``*-musicnn`` systems, cached.
+
+:class:`sklearn_ser.models.MusicnnFeatures` of each clip for both pre-trained
+taggers (``MSD_musicnn``: Million Song Dataset tags, ``MTT_musicnn``:
+MagnaTagATune tags), every output (50 tag probabilities, the 200-unit
+penultimate layer, the 753 back-end channels' temporal max and mean) pooled
+over the clip's non-overlapping 3-s patches by mean and standard deviation:
+2 x 2 x 1756 = 7024 columns. Cached with :class:`joblib.Memory` in chunks of
+clips under the benchmark's cache folder, keyed by a hash of the library's
+``_musicnn`` module (a change to the network or its input invalidates it).
+"""
+
+import numpy as np
+
+SR = 16000
+MODELS = ("MSD_musicnn", "MTT_musicnn")
+_OUTPUTS = ("taggram", "penultimate", "max_pool", "mean_pool")
+_CHUNK = 50
+
+
+def code_version():
+    """SHA-1 of the library's musicnn module (part of the cache key)."""
+    import hashlib
+    import inspect
+
+    from sklearn_ser.models import _musicnn
+
+    return hashlib.sha1(inspect.getsource(_musicnn).encode()).hexdigest()[:12]
+
+
+def _decode(path):
+    """48 kHz without clipping, polyphase resampling to 16 kHz, then clipping
+    to [-1, 1], as ``_mer_features`` decodes (its summary reports the lossy
+    decoder's overshoot once)."""
+    from sklearn_ser.io import load_audio, resample
+
+    y48 = load_audio(path, sr=None, clip=False)
+    return np.clip(resample(y48, 48000, SR), -1.0, 1.0).astype(np.float32)
+
+
+def chunk_musicnn(paths, version=None, n_jobs=1):
+    """(len(paths), 7024) float32 for a chunk of clips; ``version`` keys the cache."""
+    from joblib import Parallel, delayed
+
+    from sklearn_ser.models import MusicnnFeatures
+
+    waves = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(_decode)(p) for p in paths
+    )
+    blocks = [
+        MusicnnFeatures(model=m, outputs=_OUTPUTS, n_jobs=n_jobs).fit_transform(waves)
+        for m in MODELS
+    ]
+    return np.hstack(blocks).astype(np.float32)
+
+
+def musicnn_features(paths, cache_dir, *, n_jobs=1, verbose=0):
+    """(n, 7024) float32: :func:`chunk_musicnn` over chunks of 50 clips (cached)."""
+    from joblib import Memory
+
+    from sklearn_ser.utils._progress import progress
+
+    cached = Memory(cache_dir, verbose=0).cache(chunk_musicnn, ignore=["n_jobs"])
+    version = code_version()
+    paths = [str(p) for p in paths]
+    chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    rows = [
+        cached(c, version, n_jobs=n_jobs)
+        for c in progress(chunks, verbose=verbose, desc="musicnn (chunks of 50 clips)")
+    ]
+    return np.vstack(rows).astype(np.float32)
