@@ -233,6 +233,12 @@ def _cases():
             None,
         ),
         "HuBERTFeatures": (None, waves, None),  # needs a checkpoint, see below
+        # fit only validates (the weights are read at transform)
+        "MusicnnFeatures": (
+            lambda: m.MusicnnFeatures(outputs=("taggram", "max_pool"), hop_seconds=1.5),
+            waves,
+            None,
+        ),
         "CropAverageClassifier": (
             lambda: m.CropAverageClassifier(
                 make_pipeline(
