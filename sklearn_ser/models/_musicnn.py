@@ -287,8 +287,10 @@ class MusicnnFeatures(BaseAudioTransformer):
     weights_path : str, path-like or None, default=None
         Folder of a musicnn TensorFlow checkpoint; None takes the installed
         package's.
-    batch_size : int, default=64
-        Patches per forward pass.
+    batch_size : int, default=16
+        Patches per forward pass. The front end's activations take tens of MB
+        per patch: 50 MER clips (500 patches) peaked at 1.8 GB of memory with
+        16 and at 3.8 GB with 64, and 16 was faster too (17 s against 21 s).
     sr : int, default=16000
         Must be 16000, the rate the network was trained at; paths are
         resampled to it.
@@ -324,7 +326,7 @@ class MusicnnFeatures(BaseAudioTransformer):
         pooling="mean_std",
         hop_seconds=None,
         weights_path=None,
-        batch_size=64,
+        batch_size=16,
         sr=SR,
         n_jobs=None,
         memory=None,
