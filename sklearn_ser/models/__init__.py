@@ -26,6 +26,7 @@ from ._musicnn import (  # noqa: E402
     MTT_TAGS,
     MusicnnFeatures,
     build_musicnn,
+    build_musicnn_vgg,
     load_musicnn,
 )
 from ._image_classifiers import AlexNet, MobileNet, ResNet50, SqueezeNet  # noqa: E402
@@ -85,6 +86,7 @@ __all__ = [
     "load_speech_encoder",
     "MusicnnFeatures",
     "build_musicnn",
+    "build_musicnn_vgg",
     "load_musicnn",
     "MSD_TAGS",
     "MTT_TAGS",

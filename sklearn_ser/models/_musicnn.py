@@ -3,12 +3,14 @@
 musicnn is a music-tagging CNN trained on the Million Song Dataset's 50
 most frequent last.fm tags (``MSD_musicnn``: rock, Mellow, chill, sad,
 happy, party, ...) or on MagnaTagATune's 50 tags (``MTT_musicnn``: quiet,
-soft, loud, fast, slow, ...). Its weights are the one pre-trained music model
-that installs from PyPI with the weights inside the package, so it works
-offline. The package's own code is TensorFlow-1 (``tf.compat.v1.layers``)
-and does not run under Keras 3; :func:`build_musicnn` is the same network
+soft, loud, fast, slow, ...). The package also ships the authors' VGG
+baseline trained on the same tags (``MSD_vgg``, ``MTT_vgg``). Its weights are
+the one pre-trained music model that installs from PyPI with the weights
+inside the package, so it works offline. The package's own code is
+TensorFlow-1 (``tf.compat.v1.layers``) and does not run under Keras 3;
+:func:`build_musicnn` and :func:`build_musicnn_vgg` are the same networks
 written in Keras 3 and :func:`load_musicnn` reads the package's TensorFlow
-checkpoint into it. On a real clip its taggram and penultimate layer equal
+checkpoints into them. On a real clip their taggrams and penultimate layers equal
 the original's (run with ``tf_keras``) to float precision.
 
 Install the weights with ``pip install --no-deps musicnn==0.1.0``:
@@ -23,6 +25,12 @@ over frequency; a *mid end* of three 7-frame 1-D convolutions (64 filters,
 the last two residual); a *back end* that max- and mean-pools the 753
 concatenated channels over time (interleaved per channel), then a 200-unit dense layer
 (``penultimate``) and the 50 tag logits.
+
+The VGG baseline (:func:`build_musicnn_vgg`), per 3-s patch of the same
+log-Mel: batch-normalised input, five blocks of a 3 x 3 convolution (128
+filters, ReLU), batch normalisation and max-pooling (4 x 1 with stride 2, then
+2 x 2 three times, then 4 x 4), the flattened last block (256 values,
+``penultimate``) and the 50 tag logits. It takes exactly 187 frames.
 """
 
 import importlib.util
@@ -37,7 +45,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..features._base import BaseAudioTransformer
 
-__all__ = ["MSD_TAGS", "MTT_TAGS", "MusicnnFeatures", "build_musicnn", "load_musicnn"]
+__all__ = [
+    "MSD_TAGS",
+    "MTT_TAGS",
+    "MusicnnFeatures",
+    "build_musicnn",
+    "build_musicnn_vgg",
+    "load_musicnn",
+]
 
 MSD_TAGS = (
     "rock", "pop", "alternative", "indie", "electronic", "female vocalists",
@@ -59,7 +74,12 @@ MTT_TAGS = (
     "voice", "new age", "dance", "male voice", "female vocal", "beats", "harp",
     "cello", "no voice", "weird", "country", "metal", "female voice", "choral",
 )  # fmt: skip
-_TAGS = {"MSD_musicnn": MSD_TAGS, "MTT_musicnn": MTT_TAGS}
+_TAGS = {
+    "MSD_musicnn": MSD_TAGS,
+    "MTT_musicnn": MTT_TAGS,
+    "MSD_vgg": MSD_TAGS,
+    "MTT_vgg": MTT_TAGS,
+}
 
 SR = 16000
 N_FFT = 512
@@ -68,7 +88,14 @@ N_MELS = 96
 PATCH_FRAMES = 187  # 3 s: the length the networks were trained on
 _BN_EPS = 1e-3  # tf.compat.v1.layers.batch_normalization's default
 _OUTPUTS = ("taggram", "penultimate", "max_pool", "mean_pool")
-_WIDTHS = {"taggram": 50, "penultimate": 200, "max_pool": 753, "mean_pool": 753}
+_WIDTHS = {
+    "musicnn": {"taggram": 50, "penultimate": 200, "max_pool": 753, "mean_pool": 753},
+    "vgg": {"taggram": 50, "penultimate": 256, "max_pool": 128, "mean_pool": 128},
+}
+
+
+def _architecture(model):
+    return model.rsplit("_", 1)[1]
 
 
 def _bn(name):
@@ -144,6 +171,47 @@ def build_musicnn(n_frames=PATCH_FRAMES, n_tags=50):
     return keras.Model(x, [taggram, penultimate, max_pool, mean_pool], name="musicnn")
 
 
+def build_musicnn_vgg(n_tags=50):
+    """musicnn's VGG baseline in Keras 3, untrained.
+
+    Layer names are those of the TensorFlow-1 checkpoint (``1CNN`` ..
+    ``5CNN``, ``batch_normalization_1``, ``dense``), so :func:`load_musicnn`
+    can fill them.
+
+    Parameters
+    ----------
+    n_tags : int, default=50
+
+    Returns
+    -------
+    model : keras.Model
+        ``(batch, 187, 96)`` log-Mel patches -> ``[taggram (sigmoid),
+        penultimate (256: the flattened last block), max_pool (128), mean_pool
+        (128)]``; the two pools are the fourth block's channels, maximum and
+        mean over time and frequency.
+    """
+    x = keras.Input((PATCH_FRAMES, N_MELS), name="logmel")
+    h = layers.Reshape((PATCH_FRAMES, N_MELS, 1))(x)
+    h = _bn("batch_normalization")(h)
+    pools = (((4, 1), (2, 2)), ((2, 2), (2, 2)), ((2, 2), (2, 2)), ((2, 2), (2, 2)))
+    pools += (((4, 4), (4, 4)),)
+    blocks = []
+    for i, (size, strides) in enumerate(pools, 1):
+        h = layers.Conv2D(128, 3, padding="same", activation="relu", name=f"{i}CNN")(h)
+        h = _bn(f"batch_normalization_{i}")(h)
+        h = layers.MaxPooling2D(size, strides, name=f"pool{i}")(h)
+        blocks.append(h)
+    penultimate = layers.Flatten(name="penultimate")(h)  # (2, 1, 128) -> 256
+    taggram = layers.Activation("sigmoid", name="taggram")(
+        layers.Dense(n_tags, name="dense")(penultimate)
+    )
+    max_pool = layers.GlobalMaxPooling2D(name="max_pool")(blocks[3])
+    mean_pool = layers.GlobalAveragePooling2D(name="mean_pool")(blocks[3])
+    return keras.Model(
+        x, [taggram, penultimate, max_pool, mean_pool], name="musicnn_vgg"
+    )
+
+
 def _default_weights(model):
     spec = importlib.util.find_spec("musicnn")
     if spec is None or not spec.submodule_search_locations:
@@ -181,11 +249,13 @@ def load_musicnn(model="MSD_musicnn", weights_path=None, n_frames=PATCH_FRAMES):
 
     Parameters
     ----------
-    model : {"MSD_musicnn", "MTT_musicnn"}, default="MSD_musicnn"
+    model : {"MSD_musicnn", "MTT_musicnn", "MSD_vgg", "MTT_vgg"}, \
+            default="MSD_musicnn"
     weights_path : str, path-like or None, default=None
         Folder of the TensorFlow checkpoint; None takes the installed
         ``musicnn`` package's folder for ``model``.
     n_frames : int, default=187
+        Frames per patch; the VGG models take only 187.
 
     Returns
     -------
@@ -195,9 +265,20 @@ def load_musicnn(model="MSD_musicnn", weights_path=None, n_frames=PATCH_FRAMES):
         raise ValueError(
             f"model must be one of {sorted(_TAGS)}. Received: model={model!r}"
         )
+    vgg = _architecture(model) == "vgg"
+    if vgg and n_frames != PATCH_FRAMES:
+        raise ValueError(
+            f"the VGG models flatten their last block, so they take exactly "
+            f"{PATCH_FRAMES} frames. Received: n_frames={n_frames}"
+        )
     folder = _default_weights(model) if weights_path is None else weights_path
     weights = _read_checkpoint(folder)
-    net = build_musicnn(n_frames=n_frames, n_tags=len(_TAGS[model]))
+    n_tags = len(_TAGS[model])
+    net = (
+        build_musicnn_vgg(n_tags)
+        if vgg
+        else build_musicnn(n_frames=n_frames, n_tags=n_tags)
+    )
     for layer in net.layers:
         name = layer.name
         if isinstance(layer, layers.BatchNormalization):
@@ -220,6 +301,7 @@ def load_musicnn(model="MSD_musicnn", weights_path=None, n_frames=PATCH_FRAMES):
 
 
 _CACHE = {}
+_CLIPS_PER_PASS = 32
 
 
 def _cached_model(model, weights_path):
@@ -245,10 +327,18 @@ def musicnn_logmel(y):
 
 
 def _patches(S, hop_frames):
-    """Cut (n_frames, 96) into (n_patches, 187, 96); a short clip is zero-padded."""
+    """Cut (n_frames, 96) into (n_patches, 187, 96).
+
+    Patches start every ``hop_frames``; when the last one stops short of the
+    clip's end, one more patch is aligned to the end, so every frame is seen.
+    A clip shorter than one patch is zero-padded to one.
+    """
     if S.shape[0] < PATCH_FRAMES:
         S = np.pad(S, ((0, PATCH_FRAMES - S.shape[0]), (0, 0)))
-    starts = np.arange(0, S.shape[0] - PATCH_FRAMES + 1, hop_frames)
+    last = S.shape[0] - PATCH_FRAMES
+    starts = np.arange(0, last + 1, hop_frames)
+    if starts[-1] != last:
+        starts = np.append(starts, last)
     idx = starts[:, None] + np.arange(PATCH_FRAMES)
     return S[idx]
 
@@ -263,27 +353,34 @@ class MusicnnFeatures(BaseAudioTransformer):
     weights (``pip install --no-deps musicnn==0.1.0``; see
     :mod:`sklearn_ser.models._musicnn`).
 
-    On the MER four-quadrant corpus, both taggers' four outputs (7024
-    columns) give a logistic regression a macro F1 of 0.757 / 0.750
-    (stratified / artist-grouped 10-fold; system ``lr-musicnn`` of
-    ``benchmarks/mer_systems.py``), against 0.707 / 0.694 for the best
-    hand-crafted system.
+    On the MER four-quadrant corpus, see ``benchmarks/mer_systems.py``:
+    systems ``lr-musicnn`` (both musicnn taggers, four outputs each) and
+    ``lr-musicnn-vgg`` (plus both VGG taggers), against the hand-crafted
+    ``svm-select-tonal``; the README's MER table has their figures.
 
     Parameters
     ----------
-    model : {"MSD_musicnn", "MTT_musicnn"}, default="MSD_musicnn"
+    model : {"MSD_musicnn", "MTT_musicnn", "MSD_vgg", "MTT_vgg"}, \
+            default="MSD_musicnn"
         Million Song Dataset tags (genres and moods: sad, happy, Mellow,
         chill, party, ...) or MagnaTagATune tags (instruments, quiet / loud,
-        slow / fast, ...).
+        slow / fast, ...), each learnt by musicnn or by the authors' VGG
+        baseline (:func:`build_musicnn_vgg`).
     outputs : tuple of str, default=("taggram", "penultimate")
         Layers to pool, among "taggram" (the 50 tag probabilities),
-        "penultimate" (the 200-unit dense layer), "max_pool" and "mean_pool"
-        (the 753 back-end channels' temporal maximum or mean).
+        "penultimate" (the layer under the tags: 200 units for musicnn, the
+        256 flattened values of VGG's last block), "max_pool" and
+        "mean_pool" (musicnn: the 753 back-end channels' maximum or mean over
+        time; VGG: the fourth block's 128 channels' maximum or mean over time
+        and frequency).
     pooling : {"mean", "mean_std"}, default="mean_std"
         Statistics over a clip's patches.
     hop_seconds : float or None, default=None
         Step between patch starts; None = one patch length (187 frames,
-        2.99 s: non-overlapping patches).
+        2.99 s: non-overlapping patches). When the last patch stops short
+        of the clip's end, one more patch is aligned to the end, so no audio
+        is left out (on a 30-s clip, ten patches and an eleventh covering the
+        last 0.14 s).
     weights_path : str, path-like or None, default=None
         Folder of a musicnn TensorFlow checkpoint; None takes the installed
         package's.
@@ -291,6 +388,8 @@ class MusicnnFeatures(BaseAudioTransformer):
         Patches per forward pass. The front end's activations take tens of MB
         per patch: 50 MER clips (500 patches) peaked at 1.8 GB of memory with
         16 and at 3.8 GB with 64, and 16 was faster too (17 s against 21 s).
+        Clips are embedded 32 at a time, so the spectrograms in memory do
+        not grow with the number of clips.
     sr : int, default=16000
         Must be 16000, the rate the network was trained at; paths are
         resampled to it.
@@ -357,20 +456,27 @@ class MusicnnFeatures(BaseAudioTransformer):
             )
 
     def _transform_waveforms(self, waves):
-        from joblib import Parallel, delayed
-
         hop_frames = (
             PATCH_FRAMES
             if self.hop_seconds is None
             else max(1, int(round(self.hop_seconds * SR / HOP)))
         )
+        if not len(waves):
+            return np.zeros((0, len(self.get_feature_names_out())), np.float32)
+        net = _cached_model(self.model, self.weights_path)
+        rows = [
+            self._embed(net, waves[i : i + _CLIPS_PER_PASS], hop_frames)
+            for i in range(0, len(waves), _CLIPS_PER_PASS)
+        ]
+        return np.vstack(rows).astype(np.float32)
+
+    def _embed(self, net, waves, hop_frames):
+        from joblib import Parallel, delayed
+
         specs = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(musicnn_logmel)(w) for w in waves
         )
-        if not specs:
-            return np.zeros((0, len(self.get_feature_names_out())), np.float32)
         patches = [_patches(S, hop_frames) for S in specs]
-        net = _cached_model(self.model, self.weights_path)
         out = net.predict(
             np.concatenate(patches), batch_size=self.batch_size, verbose=0
         )
@@ -385,18 +491,21 @@ class MusicnnFeatures(BaseAudioTransformer):
                 if self.pooling == "mean_std":
                     cols.append(block.std(axis=0))
             rows.append(np.concatenate(cols))
-        return np.vstack(rows).astype(np.float32)
+        return np.vstack(rows)
 
     def get_feature_names_out(self, input_features=None):
-        """``musicnn_<tag>_mean`` / ``musicnn_penultimate17_std`` and so on."""
+        """``musicnn_<tag>_mean`` / ``musicnn_penultimate17_std`` and so on
+        (``musicnn_vgg_...`` for the VGG models)."""
         stats = ("mean", "std") if self.pooling == "mean_std" else ("mean",)
+        arch = _architecture(self.model)
+        prefix = "musicnn_" if arch == "musicnn" else "musicnn_vgg_"
         names = []
         for name in self.outputs:
             units = (
                 [t.replace(" ", "_") for t in _TAGS[self.model]]
                 if name == "taggram"
-                else [f"{name}{i}" for i in range(_WIDTHS[name])]
+                else [f"{name}{i}" for i in range(_WIDTHS[arch][name])]
             )
             for s in stats:
-                names += [f"musicnn_{u}_{s}" for u in units]
+                names += [f"{prefix}{u}_{s}" for u in units]
         return np.asarray(names, dtype=object)

@@ -18,6 +18,7 @@ from sklearn_ser.models import (
     MusicnnFeatures,
     _musicnn,
     build_musicnn,
+    build_musicnn_vgg,
     load_musicnn,
 )
 
@@ -50,6 +51,36 @@ def test_network_shapes_without_weights():
     assert np.all(max_pool >= mean_pool - 1e-5)
 
 
+def test_vgg_network_shapes_without_weights():
+    net = build_musicnn_vgg()
+    x = np.random.default_rng(0).normal(size=(2, 187, 96)).astype(np.float32)
+    tags, penultimate, max_pool, mean_pool = [np.asarray(o) for o in net(x)]
+    assert tags.shape == (2, 50) and penultimate.shape == (2, 256)
+    assert max_pool.shape == mean_pool.shape == (2, 128)
+    assert np.all(max_pool >= mean_pool - 1e-5)
+
+
+@pytest.mark.parametrize("model", ["MSD_musicnn", "MTT_vgg"])
+def test_every_layer_is_read_from_the_checkpoint(weights, model):
+    """Each layer with weights holds the checkpoint's tensors, and every
+    non-optimizer tensor of the checkpoint lands in some layer."""
+    net = load_musicnn(model)
+    stored = _musicnn._read_checkpoint(_musicnn._default_weights(model))
+    used = set()
+    for layer in net.layers:
+        for var, value in zip(layer.weights, layer.get_weights()):
+            key = f"{layer.name}/{var.name}"
+            want = stored[key]
+            np.testing.assert_array_equal(value, want.reshape(value.shape))
+            used.add(key)
+    assert used == set(stored)
+
+
+def test_vgg_takes_only_three_second_patches():
+    with pytest.raises(ValueError, match="exactly 187 frames"):
+        load_musicnn("MTT_vgg", n_frames=120)
+
+
 def test_checkpoint_fills_every_layer(weights):
     """Every trainable layer takes its tensor from the checkpoint (the 1-D
     mid-end convolutions are stored as 2-D kernels of width 1)."""
@@ -72,16 +103,20 @@ def test_checkpoint_fills_every_layer(weights):
     )
 
 
-def test_tags_describe_real_music(weights, quadrant_clips):
+@pytest.mark.parametrize("network", ["musicnn", "vgg"])
+def test_tags_describe_real_music(weights, quadrant_clips, network):
     """The pre-trained tags separate MER's quadrants the way their names say:
     'metal' (Million Song Dataset tags) marks the aggressive quadrant Q2, and
     'loud' (MagnaTagATune tags) marks high arousal (Q2) against the sad and
-    calm quadrants. A mis-read checkpoint (a layer's weights in the wrong
-    order) gives tags that do neither."""
+    calm quadrants, for musicnn and for its VGG baseline alike. A mis-read
+    checkpoint (a layer's weights in the wrong order) gives tags that do
+    neither."""
     _, waves = quadrant_clips
-    msd = MusicnnFeatures(outputs=("taggram",), pooling="mean").fit_transform(waves)
+    msd = MusicnnFeatures(
+        model=f"MSD_{network}", outputs=("taggram",), pooling="mean"
+    ).fit_transform(waves)
     mtt = MusicnnFeatures(
-        model="MTT_musicnn", outputs=("taggram",), pooling="mean"
+        model=f"MTT_{network}", outputs=("taggram",), pooling="mean"
     ).fit_transform(waves)
     metal = msd[:, MSD_TAGS.index("metal")].reshape(4, 4)  # (quadrant, clip)
     loud = mtt[:, MTT_TAGS.index("loud")].reshape(4, 4)
@@ -112,7 +147,9 @@ def test_patches_and_pooling(weights, quadrant_clips):
     net = load_musicnn("MSD_musicnn")
     S = _musicnn.musicnn_logmel(wave)
     step = int(round(1.0 * SR / 256))
-    starts = range(0, S.shape[0] - 187 + 1, step)
+    starts = list(range(0, S.shape[0] - 187 + 1, step))
+    assert starts[-1] + 187 < S.shape[0]  # 9 s: the 1-s grid stops short
+    starts.append(S.shape[0] - 187)  # so one more patch ends at the clip's end
     patches = np.stack([S[s : s + 187] for s in starts])
     tags = np.asarray(net.predict(patches, verbose=0)[0])
     got = MusicnnFeatures(outputs=("taggram",), hop_seconds=1.0).fit_transform([wave])[
@@ -140,11 +177,45 @@ def test_bad_parameters(params, match):
         MusicnnFeatures(**params).fit([np.zeros(SR, np.float32)])
 
 
+def test_patches_cover_every_frame():
+    """Patches on the hop grid, plus one aligned to the end when the grid
+    stops short; none added when it already ends there."""
+    S = np.arange(1879 * 96, dtype=np.float32).reshape(1879, 96)  # a 30.06-s clip
+    P = _musicnn._patches(S, 187)
+    assert P.shape == (11, 187, 96)
+    np.testing.assert_array_equal(P[9], S[9 * 187 : 10 * 187])
+    np.testing.assert_array_equal(P[-1], S[-187:])
+    assert _musicnn._patches(S[:1870], 187).shape == (10, 187, 96)
+    short = _musicnn._patches(S[:100], 187)
+    assert short.shape == (1, 187, 96) and np.all(short[0, 100:] == 0)
+
+
+def test_clips_are_embedded_in_bounded_passes(weights, quadrant_clips, monkeypatch):
+    """Clips go through the network a few at a time; the result does not
+    depend on how many share a pass."""
+    _, waves = quadrant_clips
+    clips = [w[: 4 * SR] for w in waves[:5]]
+    feats = MusicnnFeatures(model="MTT_vgg", outputs=("taggram", "mean_pool"))
+    whole = feats.fit_transform(clips)
+    monkeypatch.setattr(_musicnn, "_CLIPS_PER_PASS", 2)
+    np.testing.assert_allclose(feats.transform(clips), whole, rtol=1e-5, atol=1e-6)
+
+
+def test_vgg_feature_names(weights, quadrant_clips):
+    _, waves = quadrant_clips
+    feats = MusicnnFeatures(model="MSD_vgg", outputs=("penultimate", "max_pool"))
+    X = feats.fit_transform(waves[:1])
+    names = feats.get_feature_names_out()
+    assert X.shape == (1, len(names)) == (1, 2 * (256 + 128))
+    assert names[0] == "musicnn_vgg_penultimate0_mean"
+    assert names[-1] == "musicnn_vgg_max_pool127_std"
+
+
 def test_unknown_model_is_refused():
     with pytest.raises(ValueError, match="model"):
-        clone(MusicnnFeatures(model="MSD_vgg")).fit([np.zeros(SR, np.float32)])
-    with pytest.raises(ValueError, match="MSD_musicnn"):
-        load_musicnn("MSD_vgg")
+        clone(MusicnnFeatures(model="MSD_musicnn_big")).fit([np.zeros(SR, np.float32)])
+    with pytest.raises(ValueError, match="MSD_vgg"):
+        load_musicnn("MSD_musicnn_big")
 
 
 def test_missing_weights_name_the_folder(tmp_path):
