@@ -1,20 +1,24 @@
-"""musicnn embeddings of the MER 4Q clips for the ``*-musicnn`` systems, cached.
+"""musicnn embeddings of the MER 4Q clips for the ``*-musicnn*`` systems, cached.
 
-:class:`sklearn_ser.models.MusicnnFeatures` of each clip for both pre-trained
-taggers (``MSD_musicnn``: Million Song Dataset tags, ``MTT_musicnn``:
-MagnaTagATune tags), every output (50 tag probabilities, the 200-unit
-penultimate layer, the 753 back-end channels' temporal max and mean) pooled
-over the clip's non-overlapping 3-s patches by mean and standard deviation:
-2 x 2 x 1756 = 7024 columns. Cached with :class:`joblib.Memory` in chunks of
-clips under the benchmark's cache folder, keyed by a hash of the library's
-``_musicnn`` module (a change to the network or its input invalidates it).
+:class:`sklearn_ser.models.MusicnnFeatures` of each clip for the four
+pre-trained taggers: musicnn and its VGG baseline, each trained on the Million
+Song Dataset's tags (``MSD_musicnn``, ``MSD_vgg``) and on MagnaTagATune's
+(``MTT_musicnn``, ``MTT_vgg``). Every output (50 tag probabilities, the
+penultimate layer, the max- and mean-pooled channels) is pooled over the
+clip's 3-s patches by mean and standard deviation: 2 x 2 x 1756 = 7024
+musicnn columns, then 2 x 2 x 562 = 2248 VGG columns. Cached with
+:class:`joblib.Memory` in chunks of clips under the benchmark's cache folder,
+keyed by a hash of the library's ``_musicnn`` module (a change to the network
+or its input invalidates it).
 """
 
 import numpy as np
 
 SR = 16000
-MODELS = ("MSD_musicnn", "MTT_musicnn")
+MODELS = ("MSD_musicnn", "MTT_musicnn", "MSD_vgg", "MTT_vgg")
 _OUTPUTS = ("taggram", "penultimate", "max_pool", "mean_pool")
+# columns per model: mean and std of every output
+WIDTHS = {"musicnn": 2 * (50 + 200 + 753 + 753), "vgg": 2 * (50 + 256 + 128 + 128)}
 _CHUNK = 50
 
 
@@ -39,7 +43,8 @@ def _decode(path):
 
 
 def chunk_musicnn(paths, version=None, n_jobs=1):
-    """(len(paths), 7024) float32 for a chunk of clips; ``version`` keys the cache."""
+    """(len(paths), 9272) float32 for a chunk of clips, the models in
+    :data:`MODELS`' order; ``version`` keys the cache."""
     from joblib import Parallel, delayed
 
     from sklearn_ser.models import MusicnnFeatures
@@ -54,8 +59,9 @@ def chunk_musicnn(paths, version=None, n_jobs=1):
     return np.hstack(blocks).astype(np.float32)
 
 
-def musicnn_features(paths, cache_dir, *, n_jobs=1, verbose=0):
-    """(n, 7024) float32: :func:`chunk_musicnn` over chunks of 50 clips (cached)."""
+def musicnn_features(paths, cache_dir, *, models=MODELS, n_jobs=1, verbose=0):
+    """(n, columns of ``models``) float32: :func:`chunk_musicnn` over chunks of
+    50 clips (cached), then the columns of the chosen models, in their order."""
     from joblib import Memory
 
     from sklearn_ser.utils._progress import progress
@@ -68,4 +74,7 @@ def musicnn_features(paths, cache_dir, *, n_jobs=1, verbose=0):
         cached(c, version, n_jobs=n_jobs)
         for c in progress(chunks, verbose=verbose, desc="musicnn (chunks of 50 clips)")
     ]
-    return np.vstack(rows).astype(np.float32)
+    full = np.vstack(rows).astype(np.float32)
+    bounds = np.cumsum([0] + [WIDTHS[m.rsplit("_", 1)[1]] for m in MODELS])
+    spans = {m: slice(a, b) for m, a, b in zip(MODELS, bounds[:-1], bounds[1:])}
+    return np.hstack([full[:, spans[m]] for m in models])

@@ -181,6 +181,14 @@ SYSTEMS = {
             "sklearn",
         ),
         MerSystem(
+            "lr-musicnn-vgg",
+            "lr-musicnn's 7024 columns plus the 2248 of musicnn's VGG taggers "
+            "(MusicnnFeatures(model='MSD_vgg' / 'MTT_vgg'): tags, the flattened "
+            "last block, the fourth block's max/mean, mean and std over 3-s "
+            "patches) -> standardise -> logistic regression, C by inner 3-fold CV",
+            "sklearn",
+        ),
+        MerSystem(
             "crop-cnn",
             "log-Mel frames (96 bands, 46 ms hop) -> 1-D CNN (filters 32-64-64-128) "
             "on random 3-s crops (8 per clip), probabilities averaged over 10 "
@@ -392,7 +400,7 @@ def _fit_linear(X, y, groups, inner_cv):
     return grid.best_estimator_, grid.best_params_
 
 
-_LINEAR_SYSTEMS = ("lr-musicnn",)
+_LINEAR_SYSTEMS = ("lr-musicnn", "lr-musicnn-vgg")
 
 
 def _inner_cv(protocol):
@@ -482,12 +490,17 @@ def _features_for(name, feats):
         if name == "svm-melody":
             return melody
         return np.hstack([_features_for("svm-select-tonal", feats), melody])
-    if name in ("svm-musicnn", "lr-musicnn"):
-        from _mer_musicnn import musicnn_features
+    if name in ("svm-musicnn", "lr-musicnn", "lr-musicnn-vgg"):
+        from _mer_musicnn import MODELS, musicnn_features
 
         src = feats["source"]
+        models = MODELS if name.endswith("-vgg") else MODELS[:2]
         return musicnn_features(
-            src["paths"], src["cache_dir"], n_jobs=src["n_jobs"], verbose=src["verbose"]
+            src["paths"],
+            src["cache_dir"],
+            models=models,
+            n_jobs=src["n_jobs"],
+            verbose=src["verbose"],
         )
     if name == "crop-cnn":
         return feats["logmel"].astype(np.float32)
@@ -558,18 +571,32 @@ def _oof_path(cache_dir, name, profile, protocol):
     return Path(cache_dir) / "oof" / f"{name}_{profile}{cap}_{protocol}.npz"
 
 
+def _digest(X):
+    """SHA-1 of a feature matrix: an out-of-fold cache is reused only for the
+    features it was computed from."""
+    import hashlib
+
+    return hashlib.sha1(np.ascontiguousarray(X).tobytes()).hexdigest()
+
+
 def run_protocol(system, feats, y, groups, protocol, profile, cache_dir, verbose):
     """Out-of-fold probabilities (cached), histories and per-fold information."""
     path = _oof_path(cache_dir, system.name, profile, protocol)
+    X = None if system.kind == "ensemble" else _features_for(system.name, feats)
+    # an ensemble's members check their own features when they are loaded
+    digest = "" if X is None else _digest(X)
     if path.is_file():
         d = np.load(path, allow_pickle=True)
-        return (
-            d["proba"],
-            list(d["classes"]),
-            list(d["histories"]),
-            list(d["info"]),
-            float(d["wall"]) if "wall" in d.files else 0.0,
-        )
+        saved = str(d["features_sha1"]) if "features_sha1" in d.files else None
+        if saved == digest:
+            return (
+                d["proba"],
+                list(d["classes"]),
+                list(d["histories"]),
+                list(d["info"]),
+                float(d["wall"]) if "wall" in d.files else 0.0,
+            )
+        print(f"  {path.name}: features changed since it was saved, refitting")
     labels = np.unique(y)
     t0 = time.perf_counter()
     if system.kind == "ensemble":
@@ -583,7 +610,6 @@ def run_protocol(system, feats, y, groups, protocol, profile, cache_dir, verbose
             probas.append(p)
         proba = np.mean(probas, axis=0)
     else:
-        X = _features_for(system.name, feats)
         proba = np.zeros((len(y), len(labels)))
         histories, info = [], []
         for k, (train, test) in enumerate(_splits(protocol, y, groups)):
@@ -605,6 +631,7 @@ def run_protocol(system, feats, y, groups, protocol, profile, cache_dir, verbose
         histories=np.array(histories, dtype=object),
         info=np.array(info, dtype=object),
         wall=wall,
+        features_sha1=digest,
     )
     return proba, list(labels), histories, info, wall
 
