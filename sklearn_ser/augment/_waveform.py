@@ -240,7 +240,7 @@ class WaveformAugmenter(BaseEstimator):
     >>> X = np.random.default_rng(0).normal(size=(4, 1600)).astype("float32")
     >>> aug = WaveformAugmenter(pitch_semitones=None, random_state=0)
     >>> X_res, y_res = aug.fit_resample(X, ["a", "b", "a", "b"])
-    >>> X_res.shape, list(y_res)
+    >>> X_res.shape, y_res.tolist()
     ((8, 1600), ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'])
     """
 
