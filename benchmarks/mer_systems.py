@@ -571,11 +571,16 @@ def _oof_path(cache_dir, name, profile, protocol):
     return Path(cache_dir) / "oof" / f"{name}_{profile}{cap}_{protocol}.npz"
 
 
-def _digest(X):
-    """SHA-1 of a feature matrix: an out-of-fold cache is reused only for the
-    features it was computed from."""
+def _digest(system, feats, X=None):
+    """SHA-1 of the features a system is fitted on (an ensemble: of its
+    members'): an out-of-fold cache is reused only for the features it was
+    computed from."""
     import hashlib
 
+    if system.kind == "ensemble":
+        parts = [_digest(SYSTEMS[m], feats) for m in system.members]
+        return hashlib.sha1("".join(parts).encode()).hexdigest()
+    X = _features_for(system.name, feats) if X is None else X
     return hashlib.sha1(np.ascontiguousarray(X).tobytes()).hexdigest()
 
 
@@ -583,8 +588,7 @@ def run_protocol(system, feats, y, groups, protocol, profile, cache_dir, verbose
     """Out-of-fold probabilities (cached), histories and per-fold information."""
     path = _oof_path(cache_dir, system.name, profile, protocol)
     X = None if system.kind == "ensemble" else _features_for(system.name, feats)
-    # an ensemble's members check their own features when they are loaded
-    digest = "" if X is None else _digest(X)
+    digest = _digest(system, feats, X)
     if path.is_file():
         d = np.load(path, allow_pickle=True)
         saved = str(d["features_sha1"]) if "features_sha1" in d.files else None

@@ -44,6 +44,26 @@ def test_out_of_fold_cache_follows_the_features(tmp_path, counted_fits):
     assert counted_fits[-1] == pytest.approx(changed.sum())
 
 
+def test_ensemble_cache_follows_its_members_features(
+    tmp_path, counted_fits, monkeypatch
+):
+    """An ensemble's cached result is reused only while its members' features
+    are unchanged; otherwise the members are refitted and the mean retaken."""
+    member = mer.MerSystem("lr-test", "a test member", "sklearn")
+    ensemble = mer.MerSystem(
+        "vote-test", "a test ensemble", "ensemble", members=("lr-test",)
+    )
+    monkeypatch.setitem(mer.SYSTEMS, "lr-test", member)
+    y = np.repeat(["Q1", "Q2", "Q3", "Q4"], 10)
+    X = np.random.default_rng(1).normal(size=(40, 3))
+    args = (y, None, "stratified-10fold", "quick", tmp_path, 0)
+    mer.run_protocol(ensemble, {"X": X}, *args)
+    mer.run_protocol(ensemble, {"X": X.copy()}, *args)
+    assert len(counted_fits) == 10
+    mer.run_protocol(ensemble, {"X": X + 1.0}, *args)
+    assert len(counted_fits) == 20
+
+
 def test_musicnn_columns_per_model(tmp_path, monkeypatch):
     """Each chunk holds the four models' columns in MODELS order; a system
     asking for some models gets exactly theirs, in the order asked."""
