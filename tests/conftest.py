@@ -99,6 +99,26 @@ def tess_files(tess_root):
     return sorted(str(p) for p in tess_root.rglob("*.flac"))
 
 
+@pytest.fixture(scope="session")
+def chunked_transform():
+    """``f(transformer, X, size)``: ``transform`` on consecutive chunks of
+    ``size`` samples, stacked, as ``extract_to_disk(chunk_size=size)`` runs it.
+
+    The reference for bit-exact comparisons with chunked extraction: OpenBLAS
+    rounds a float32 matrix product differently for different numbers of rows
+    on some CPUs (its Haswell kernels, which it picks on AMD EPYC; a plain
+    ``(A @ B)[:m]`` against ``A[:m] @ B`` differs by 1e-5 relative there), so
+    features computed in other batches agree to float32 rounding only.
+    """
+
+    def transform(transformer, X, size):
+        return np.concatenate(
+            [transformer.transform(X[i : i + size]) for i in range(0, len(X), size)]
+        )
+
+    return transform
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

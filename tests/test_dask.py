@@ -116,7 +116,7 @@ def test_feature_transformers_identical_on_cluster(client, files, make):
     np.testing.assert_array_equal(parallel, serial)
 
 
-def test_extract_to_disk_one_task_per_chunk(client, files, tmp_path):
+def test_extract_to_disk_one_task_per_chunk(client, files, tmp_path, chunked_transform):
     mfcc = MFCC(n_mfcc=20, max_frames=300)
     shards, n_tasks = _on_cluster(
         client, lambda: extract_to_disk(mfcc, files, tmp_path, chunk_size=8)
@@ -125,7 +125,7 @@ def test_extract_to_disk_one_task_per_chunk(client, files, tmp_path):
     # task when they are quick, so the count is not fixed)
     assert n_tasks > 0
     assert shards.n_shards == 5
-    np.testing.assert_array_equal(np.asarray(shards), mfcc.transform(files))
+    np.testing.assert_array_equal(np.asarray(shards), chunked_transform(mfcc, files, 8))
 
 
 def _pipeline():
