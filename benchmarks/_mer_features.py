@@ -4,7 +4,9 @@ Each clip is decoded ONCE (Ogg Opus at 48 kHz), resampled with the
 toolkit's exact polyphase resampler to 22.05 kHz (music features, log-Mel)
 and 16 kHz (openSMILE), and turned into every representation the benchmark
 uses. Results are cached per clip with :class:`joblib.Memory`, so a rerun
-(or another model on the same features) costs no decoding.
+(or another model on the same features) costs no decoding; the cache folder
+follows the library code behind them (``_cache_key.versioned``), so a change
+to a feature or to the decoder recomputes them.
 
 Clipping follows :func:`sklearn_ser.io.load_audio`'s default: resample,
 then clip to [-1, 1]; the peak before clipping is returned so the benchmark
@@ -71,11 +73,22 @@ def clip_features(path):
 
 def extract(paths, cache_dir, *, n_jobs=1, verbose=0):
     """``clip_features`` of every path (cached), as stacked arrays."""
+    from _cache_key import versioned
     from joblib import Memory, Parallel, delayed
 
+    from sklearn_ser.features import MelSpectrogram, MusicFeatures
+    from sklearn_ser.io import load_audio, resample
     from sklearn_ser.utils._progress import progress
 
-    cached = Memory(cache_dir, verbose=0).cache(clip_features)
+    location = versioned(
+        cache_dir,
+        MusicFeatures,
+        MelSpectrogram,
+        load_audio,
+        resample,
+        packages=("opensmile",),
+    )
+    cached = Memory(location, verbose=0).cache(clip_features)
     items = Parallel(n_jobs=n_jobs)(
         delayed(cached)(str(p))
         for p in progress(list(paths), desc="MER features", verbose=verbose)

@@ -14,14 +14,15 @@ SR = 22050
 
 
 def code_version():
-    """SHA-1 of the library's melody module: part of the cache key, so a
+    """SHA-1 of the library code behind the melody columns (``MelodyStats``,
+    the decoder and everything they import): part of the cache key, so a
     change to the features (not only to this file) invalidates the cache."""
-    import hashlib
-    import inspect
+    from _cache_key import source_version
 
-    from sklearn_ser.features import _melody
+    from sklearn_ser.features import MelodyStats
+    from sklearn_ser.io import load_audio, resample
 
-    return hashlib.sha1(inspect.getsource(_melody).encode()).hexdigest()[:12]
+    return source_version(MelodyStats, load_audio, resample, packages=("librosa",))
 
 
 def clip_melody(path, version=None):

@@ -8,8 +8,9 @@ penultimate layer, the max- and mean-pooled channels) is pooled over the
 clip's 3-s patches by mean and standard deviation: 2 x 2 x 1756 = 7024
 musicnn columns, then 2 x 2 x 562 = 2248 VGG columns. Cached with
 :class:`joblib.Memory` in chunks of clips under the benchmark's cache folder,
-keyed by a hash of the library's ``_musicnn`` module (a change to the network
-or its input invalidates it).
+keyed by a hash of the library code behind them (``MusicnnFeatures``, the
+decoder and every library module they import; a change to the network or its
+input invalidates it).
 """
 
 import numpy as np
@@ -17,19 +18,25 @@ import numpy as np
 SR = 16000
 MODELS = ("MSD_musicnn", "MTT_musicnn", "MSD_vgg", "MTT_vgg")
 _OUTPUTS = ("taggram", "penultimate", "max_pool", "mean_pool")
-# columns per model: mean and std of every output
-WIDTHS = {"musicnn": 2 * (50 + 200 + 753 + 753), "vgg": 2 * (50 + 256 + 128 + 128)}
 _CHUNK = 50
 
 
+def width(model):
+    """Columns of ``model`` in a chunk: mean and std of every output (3512 for
+    musicnn, 1124 for VGG), as :class:`MusicnnFeatures` names them."""
+    from sklearn_ser.models import MusicnnFeatures
+
+    return len(MusicnnFeatures(model=model, outputs=_OUTPUTS).get_feature_names_out())
+
+
 def code_version():
-    """SHA-1 of the library's musicnn module (part of the cache key)."""
-    import hashlib
-    import inspect
+    """SHA-1 of the library code behind the embeddings (part of the cache key)."""
+    from _cache_key import source_version
 
-    from sklearn_ser.models import _musicnn
+    from sklearn_ser.io import load_audio, resample
+    from sklearn_ser.models import MusicnnFeatures
 
-    return hashlib.sha1(inspect.getsource(_musicnn).encode()).hexdigest()[:12]
+    return source_version(MusicnnFeatures, load_audio, resample, packages=("librosa",))
 
 
 def _decode(path):
@@ -75,6 +82,6 @@ def musicnn_features(paths, cache_dir, *, models=MODELS, n_jobs=1, verbose=0):
         for c in progress(chunks, verbose=verbose, desc="musicnn (chunks of 50 clips)")
     ]
     full = np.vstack(rows).astype(np.float32)
-    bounds = np.cumsum([0] + [WIDTHS[m.rsplit("_", 1)[1]] for m in MODELS])
+    bounds = np.cumsum([0] + [width(m) for m in MODELS])
     spans = {m: slice(a, b) for m, a, b in zip(MODELS, bounds[:-1], bounds[1:])}
     return np.hstack([full[:, spans[m]] for m in models])

@@ -1,7 +1,9 @@
 """Cached per-corpus feature matrices for benchmarks/speaker_independent.py.
 
 Each feature set is computed once for every file of a corpus (sorted paths,
-so the joblib.Memory key is stable) and cached under ``--cache-dir``.
+so the joblib.Memory key is stable) and cached under ``--cache-dir``, in a
+folder that follows the library code behind the set (:func:`_location`), so
+a change to a feature, the decoder or an augmentation recomputes it.
 
 A name ``"<set>@speed<r>"`` (e.g. ``"compare@speed0.9"``) is feature set
 ``<set>`` of every file played ``r`` times faster
@@ -76,7 +78,7 @@ def corpus_features(paths, name, *, cache_dir, n_jobs=1):
     """float32 matrix of feature set ``name`` for ``paths`` (cached)."""
     from joblib import Memory
 
-    memory = Memory(str(cache_dir), verbose=0)
+    memory = Memory(_location(cache_dir, name), verbose=0)
     paths = [str(p) for p in paths]
     base, rate = parse_name(name)
     if rate is not None:
@@ -86,9 +88,7 @@ def corpus_features(paths, name, *, cache_dir, n_jobs=1):
     elif name == "mfcc":
         X = memory.cache(_mfcc_stats, ignore=["n_jobs"])(paths, n_jobs)
     else:
-        X = feature_transformer(name, memory=memory, n_jobs=n_jobs).fit_transform(
-            paths
-        )
+        X = feature_transformer(name, memory=memory, n_jobs=n_jobs).fit_transform(paths)
     return np.asarray(X, dtype=np.float32)
 
 
@@ -160,7 +160,7 @@ def pitch_corpus_features(paths, name, *, cache_dir, n_jobs=1):
     from joblib import Memory
 
     base, shift = name.split(PITCH, 1)
-    memory = Memory(str(cache_dir), verbose=0)
+    memory = Memory(_location(cache_dir, base), verbose=0)
     fn = memory.cache(_pitch_features, ignore=["n_jobs"])
     return np.asarray(fn([str(p) for p in paths], base, float(shift), n_jobs))
 
@@ -176,3 +176,32 @@ def _pitch_features(paths, base, semitones, n_jobs):
         tfm = feature_transformer(base, n_jobs=n_jobs)
         out.append(np.asarray(tfm.fit_transform(waves), dtype=np.float32))
     return np.vstack(out)
+
+
+def _steps(estimator):
+    """The estimators of a (nested) Pipeline, or the estimator itself."""
+    if hasattr(estimator, "steps"):
+        return [e for _, step in estimator.steps for e in _steps(step)]
+    return [estimator]
+
+
+def _location(cache_dir, name):
+    """Cache folder of feature set ``name``: ``cache_dir/lib-<SHA-1>`` of the
+    library code that computes it (its transformers, the decoder and the
+    augmentations, with every library module they import), so cached
+    matrices of another library version are never read."""
+    from _cache_key import versioned
+
+    from sklearn_ser.augment import pitch_shift, speed_perturb
+    from sklearn_ser.io import load_audio_batch
+
+    base, _ = parse_name(name.split(PITCH, 1)[0])
+    classes = [type(e) for e in _steps(feature_transformer(base))]
+    return versioned(
+        cache_dir,
+        *classes,
+        load_audio_batch,
+        speed_perturb,
+        pitch_shift,
+        packages=("opensmile",),
+    )

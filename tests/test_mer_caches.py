@@ -67,7 +67,7 @@ def test_ensemble_cache_follows_its_members_features(
 def test_musicnn_columns_per_model(tmp_path, monkeypatch):
     """Each chunk holds the four models' columns in MODELS order; a system
     asking for some models gets exactly theirs, in the order asked."""
-    widths = [mnn.WIDTHS[m.rsplit("_", 1)[1]] for m in mnn.MODELS]
+    widths = [mnn.width(m) for m in mnn.MODELS]
     assert widths == [3512, 3512, 1124, 1124]  # 7024 musicnn, 2248 VGG columns
     code = np.concatenate([np.full(w, i) for i, w in enumerate(widths)])
 
