@@ -48,7 +48,8 @@ def _origin(name):
 
 def _imports(name, path):
     """sklearn_ser modules imported anywhere in module ``name`` (file ``path``)."""
-    tree = ast.parse(open(path, encoding="utf-8").read(), filename=path)
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), filename=path)
     is_package = os.path.basename(path) == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
     found = set()
